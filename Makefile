@@ -1,0 +1,39 @@
+# Hearth: `make run` serves the forum, `make test` runs the suite. Nothing else to install.
+SHELL := /bin/bash
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# The first Python >= 3.12 among the usual places (Django 6.1 needs it).
+PYTHON ?= $(shell for c in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
+	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then command -v $$c; break; fi; done)
+
+.PHONY: run test setup migrate serve expire-loop messages check clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON)" ]; then echo "Hearth needs Python 3.12 or newer (Django 6.1 requires it); none was found. Install python3.12 or python3.13." >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	@$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	@DJANGO_DEBUG=1 $(VPY) manage.py migrate --noinput
+	@DJANGO_DEBUG=1 $(VPY) manage.py createcachetable
+	@DJANGO_DEBUG=1 $(VPY) manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
+
+run: migrate
+	@DJANGO_DEBUG=1 $(VPY) manage.py seed_demo --if-empty
+	@echo "Hearth is at http://127.0.0.1:8000/  (Ctrl-C stops it)"
+	@DJANGO_DEBUG=1 $(VPY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	@$(VPY) -m pytest $(PYTEST_ARGS)
+
+check: setup
+	@$(VPY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

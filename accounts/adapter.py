@@ -1,0 +1,61 @@
+"""django-allauth adapter: pseudonyms only, and no client IP address anywhere."""
+
+import hashlib
+import hmac
+import time
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.httpkit import get_client_ip
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import pseudonyms
+
+# The keyed hash rotates once a day: the same address maps to a new value every day, so a
+# cache dump cannot link rate-limit entries across days or be reversed with a table of
+# addresses without the key.
+IP_HASH_ROTATION_SECONDS = 60 * 60 * 24
+
+
+def hashed_client_key(request, *, now: float | None = None) -> str:
+    """Return a keyed, rotating hash of the client address: the address itself is never kept."""
+    address = get_client_ip(request) or "unknown"
+    period = int((now if now is not None else time.time()) // IP_HASH_ROTATION_SECONDS)
+    key = hmac.new(
+        settings.HEARTH_IP_HASH_KEY.encode(), f"hearth-ip:{period}".encode(), hashlib.sha256
+    ).digest()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class HearthAccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_taken": _("This pseudonym is taken. Please choose another."),
+        "username_password_mismatch": _("The pseudonym or the password is not right."),
+    }
+
+    def get_client_ip(self, request) -> str:
+        return hashed_client_key(request)
+
+    def get_http_user_agent(self, request) -> str:
+        return ""
+
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        username = pseudonyms.normalize(username)
+        username = super().clean_username(username, shallow=shallow)
+        if not shallow:
+            taken = get_user_model().objects.filter(
+                username_skeleton=pseudonyms.skeleton(username)
+            )
+            if taken.exists():
+                raise ValidationError(
+                    _("This pseudonym looks too much like one already in use. Please choose another."),
+                    code="username_confusable",
+                )
+        return username
+
+    def send_mail(self, template_prefix, email, context):
+        """Hearth has no email: nothing is ever sent."""
+        return None

@@ -1,0 +1,144 @@
+"""Members and the site's own settings.
+
+A member is a pseudonym and a password hash. There is no email, no name, no IP address,
+no user agent; join date and last login are kept to the day.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import pseudonyms
+from .timeutil import day_start, today
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, username, password, **extra_fields):
+        if not username:
+            raise ValueError("A pseudonym is required.")
+        user = self.model(username=pseudonyms.normalize(username), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, username, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(username, password, **extra_fields)
+
+    def create_superuser(self, username, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("is_global_moderator", True)
+        return self._create_user(username, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=pseudonyms.normalize(username))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    username = models.CharField(
+        _("pseudonym"),
+        max_length=pseudonyms.MAX_LENGTH,
+        unique=True,
+        validators=[pseudonyms.validate_pseudonym],
+        help_text=_("3 to 30 letters, digits, “_” or “-”. Do not use a name that identifies you."),
+        error_messages={"unique": _("This pseudonym is taken. Please choose another.")},
+    )
+    username_skeleton = models.CharField(max_length=120, unique=True, editable=False)
+    is_staff = models.BooleanField(
+        _("admin"), default=False, help_text=_("May sign in to the admin site.")
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Unticked for banned members: they cannot sign in.")
+    )
+    is_global_moderator = models.BooleanField(
+        _("global moderator"), default=False, help_text=_("Moderates every board.")
+    )
+    date_joined = models.DateField(_("joined on"), default=today)
+    # Moderation state of the member.
+    posts_held = models.BooleanField(
+        _("hold posts"), default=False, help_text=_("Every post waits for a moderator.")
+    )
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    approved_post_count = models.PositiveIntegerField(_("approved posts"), default=0)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = None
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.username
+
+    def save(self, *args, **kwargs):
+        self.username = pseudonyms.normalize(self.username)
+        self.username_skeleton = pseudonyms.skeleton(self.username)
+        if self.last_login is not None:
+            self.last_login = day_start(self.last_login)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.username = pseudonyms.normalize(self.username)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+
+class SiteSettings(models.Model):
+    """The one row of settings an admin changes at run time."""
+
+    site_name = models.CharField(_("site name"), max_length=60, default="Hearth")
+    quick_exit_url = models.URLField(
+        _("quick exit address"),
+        default="https://en.wikipedia.org/wiki/Special:Random",
+        help_text=_("Where the quick-exit link leads: a neutral site."),
+    )
+    new_member_held_posts = models.PositiveSmallIntegerField(
+        _("held posts for new members"),
+        default=3,
+        help_text=_("A new member's first posts wait for a moderator until this many are approved."),
+    )
+    report_hide_threshold = models.PositiveSmallIntegerField(
+        _("reports that hide an item"),
+        default=3,
+        help_text=_("An item is hidden until a moderator decides once this many members report it."),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="accounts_sitesettings_singleton")
+        ]
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """Return the settings row, creating it with defaults on first use."""
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

@@ -1,0 +1,82 @@
+"""Who a member is to the site: the role rules every app builds on.
+
+Nothing outside the permissions modules tests roles (is_staff, is_global_moderator, ...).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .timeutil import today
+
+
+def is_member(user) -> bool:
+    """Return whether `user` is a signed-in member who may use the site."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_admin(user) -> bool:
+    return is_member(user) and user.is_staff
+
+
+def is_global_moderator(user) -> bool:
+    return is_member(user) and (user.is_global_moderator or user.is_superuser)
+
+
+def moderated_board_ids(user) -> frozenset[int]:
+    """Return the ids of the boards `user` moderates on their own (cached on the user)."""
+    if not is_member(user):
+        return frozenset()
+    cached = getattr(user, "_hearth_moderated_board_ids", None)
+    if cached is None:
+        cached = frozenset(user.moderated_boards.values_list("id", flat=True))
+        user._hearth_moderated_board_ids = cached
+    return cached
+
+
+def is_moderator(user) -> bool:
+    """Return whether `user` moderates anything at all."""
+    return is_global_moderator(user) or bool(moderated_board_ids(user))
+
+
+def is_suspended(user) -> bool:
+    return is_member(user) and user.is_suspended
+
+
+def is_on_probation(user, site) -> bool:
+    """Return whether a member is still new: their posts are held for a moderator."""
+    if not is_member(user) or is_moderator(user):
+        return False
+    return user.approved_post_count < site.new_member_held_posts
+
+
+def is_trusted(user, site) -> bool:
+    """Return whether a member is past probation (may read trusted-only boards)."""
+    return is_member(user) and not is_on_probation(user, site)
+
+
+def check_can_participate(user) -> None:
+    """Raise PermissionDenied unless `user` may write (post, reply, report)."""
+    if not is_member(user):
+        raise PermissionDenied(_("Please sign in first."))
+    if user.is_suspended:
+        until = user.suspended_until
+        raise PermissionDenied(
+            _("Your account is suspended until %(date)s. You can still read.")
+            % {"date": until.date().isoformat() if isinstance(until, datetime.datetime) else until}
+        )
+
+
+def can_participate(user) -> bool:
+    try:
+        check_can_participate(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def member_since_month(user) -> datetime.date:
+    """Return the first day of the month a member joined (all others ever see)."""
+    joined = user.date_joined or today()
+    return joined.replace(day=1)

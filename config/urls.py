@@ -1,0 +1,24 @@
+"""Hearth's URLs. Email and password-reset routes of django-allauth answer 404: there is
+no email, and those views would fail without one."""
+
+import os
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from accounts import views as account_views
+
+ADMIN_PATH = os.environ.get("HEARTH_ADMIN_PATH", "admin/").strip("/") + "/"
+
+urlpatterns = [
+    re_path(
+        r"^accounts/(?:email|confirm-email|password/reset|login/code|phone|reauthenticate/code)(?:/.*)?$",
+        account_views.not_found,
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
+    path("exit/", account_views.quick_exit, name="quick_exit"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(ADMIN_PATH, admin.site.urls),
+    path("", include("forum.urls")),
+]

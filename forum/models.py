@@ -1,0 +1,175 @@
+"""Boards, topics and posts.
+
+State changes go through forum.actions; reads through the queryset methods here and the
+visibility rules in forum.permissions. Content times are kept to the hour; ordering uses ids.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.timeutil import coarse_now
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public: anyone can read")
+    MEMBERS = "members", _("Members: signed-in members only")
+    TRUSTED = "trusted", _("Trusted members only")
+
+
+class Status(models.TextChoices):
+    VISIBLE = "visible", pgettext_lazy("content status", "Visible")
+    HELD = "held", pgettext_lazy("content status", "Waiting for a moderator")
+    HIDDEN = "hidden", pgettext_lazy("content status", "Hidden by a moderator")
+
+
+class Board(models.Model):
+    slug = models.SlugField(_("address"), max_length=60, unique=True, allow_unicode=False)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    visibility = models.CharField(
+        _("who can read"), max_length=10, choices=Visibility, default=Visibility.MEMBERS
+    )
+    requires_approval = models.BooleanField(
+        _("every post needs approval"),
+        default=False,
+        help_text=_("Every new topic and reply waits for a moderator."),
+    )
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("board moderators"),
+        blank=True,
+        related_name="moderated_boards",
+    )
+    # Counters of what members can see, kept by forum.actions.
+    topic_count = models.PositiveIntegerField(_("topics"), default=0, editable=False)
+    post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("forum:board_detail", kwargs={"slug": self.slug})
+
+
+class TopicQuerySet(models.QuerySet):
+    def in_board_order(self):
+        """Return topics pinned first, then most recently active (by post id) first."""
+        return self.order_by("-pinned", "-last_post_id", "-id")
+
+    def with_authors(self):
+        return self.select_related("author")
+
+
+class Topic(models.Model):
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="topics", verbose_name=_("board")
+    )
+    title = models.CharField(_("title"), max_length=150)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="topics",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("started"), default=coarse_now, editable=False)
+    last_activity_at = models.DateTimeField(_("last activity"), default=coarse_now, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.VISIBLE)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    locked = models.BooleanField(_("locked"), default=False)
+    expires_at = models.DateTimeField(_("disappears on"), null=True, blank=True)
+    # Kept by forum.actions: visible replies and the newest visible post.
+    post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
+    last_post = models.ForeignKey(
+        "Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        indexes = [
+            models.Index(
+                fields=["board", "status", "-pinned", "-last_post"], name="forum_topic_board_order"
+            ),
+            models.Index(fields=["last_activity_at"], name="forum_topic_activity"),
+            models.Index(fields=["expires_at"], name="forum_topic_expires"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("forum:topic_detail", kwargs={"pk": self.pk})
+
+
+class PostQuerySet(models.QuerySet):
+    def in_topic_order(self):
+        return self.order_by("id")
+
+    def with_authors(self):
+        return self.select_related("author")
+
+
+class Post(models.Model):
+    topic = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="posts", verbose_name=_("topic")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("written"), default=coarse_now, editable=False)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
+    edited_by_moderator = models.BooleanField(_("edited by a moderator"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.VISIBLE)
+    expires_at = models.DateTimeField(_("disappears on"), null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        indexes = [
+            models.Index(fields=["topic", "status", "id"], name="forum_post_topic_order"),
+            models.Index(fields=["author", "status"], name="forum_post_author"),
+            models.Index(fields=["expires_at"], name="forum_post_expires"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("forum:post_detail", kwargs={"pk": self.pk})
+
+    @property
+    def html(self):
+        """Return the stored HTML for templates.
+
+        body_html is only ever written by forum.actions from forum.markdown.render_markdown,
+        whose output nh3 has sanitised; this is the one place it is marked safe.
+        """
+        return mark_safe(self.body_html)  # noqa: S308

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "forum"
+
+urlpatterns = [
+    path("", views.board_index, name="board_index"),
+    path("boards/<slug:slug>/", views.board_detail, name="board_detail"),
+    path("boards/<slug:slug>/new/", views.topic_create, name="topic_create"),
+    path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
+    path("topics/<int:pk>/reply/", views.reply_create, name="reply_create"),
+    path("posts/<int:pk>/", views.post_detail, name="post_detail"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
+]

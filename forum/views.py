@@ -1,0 +1,160 @@
+"""Reading and writing in the boards: thin views over permissions and actions."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import ratelimit
+
+from . import actions, permissions
+from .forms import PostForm, TopicForm
+from .models import Board, Post, Status, Topic
+
+
+def _page(request, queryset, per_page):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def board_index(request):
+    boards = permissions.boards_visible_to(request.user, request.site)
+    return render(request, "forum/board_index.html", {"boards": boards})
+
+
+def board_detail(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    permissions.check_view_board(request.user, board, request.site)
+    topics = (
+        permissions.topics_visible_to(request.user, board)
+        .in_board_order()
+        .with_authors()
+        .select_related("last_post")
+        .only(
+            "id", "title", "status", "pinned", "locked", "post_count", "last_activity_at",
+            "board_id", "author__id", "author__username", "last_post__id",
+        )
+    )  # fmt: skip
+    page = _page(request, topics, settings.HEARTH["TOPICS_PER_PAGE"])
+    return render(
+        request,
+        "forum/board_detail.html",
+        {
+            "board": board,
+            "page": page,
+            "can_start_topic": permissions.can_start_topic(request.user, board, request.site),
+        },
+    )
+
+
+def topic_detail(request, pk):
+    topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
+    permissions.check_view_topic(request.user, topic, request.site)
+    posts = permissions.posts_visible_to(request.user, topic).in_topic_order().with_authors()
+    page = _page(request, posts, settings.HEARTH["POSTS_PER_PAGE"])
+    for post in page:
+        post.topic = topic
+        post.can_edit = permissions.can_edit_post(request.user, post, request.site)
+        post.can_delete = permissions.can_delete_post(request.user, post, request.site)
+    can_reply = permissions.can_reply(request.user, topic, request.site)
+    return render(
+        request,
+        "forum/topic_detail.html",
+        {
+            "topic": topic,
+            "board": topic.board,
+            "page": page,
+            "can_reply": can_reply,
+            "form": PostForm() if can_reply else None,
+        },
+    )
+
+
+def post_detail(request, pk):
+    """Redirect to the page of the topic that shows the post."""
+    post = get_object_or_404(Post.objects.select_related("topic__board"), pk=pk)
+    permissions.check_view_post(request.user, post, request.site)
+    earlier = permissions.posts_visible_to(request.user, post.topic).filter(id__lt=post.pk).count()
+    page_number = earlier // settings.HEARTH["POSTS_PER_PAGE"] + 1
+    return redirect(f"{post.topic.get_absolute_url()}?page={page_number}#post-{post.pk}")
+
+
+def _held_notice(request, status):
+    if status == Status.HELD:
+        messages.info(
+            request,
+            _("Thank you. Your post waits for a moderator and shows to others once approved."),
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_create(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    permissions.check_start_topic(request.user, board, request.site)
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.is_allowed(request, "post"):
+            return ratelimit.too_many_requests(request)
+        topic = actions.create_topic(
+            board,
+            author=request.user,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+        )
+        _held_notice(request, topic.status)
+        return redirect(topic)
+    return render(request, "forum/topic_form.html", {"board": board, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply_create(request, pk):
+    topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
+    permissions.check_reply(request.user, topic, request.site)
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.is_allowed(request, "post"):
+            return ratelimit.too_many_requests(request)
+        post = actions.create_reply(topic, author=request.user, body=form.cleaned_data["body"])
+        _held_notice(request, post.status)
+        return redirect(post)
+    return render(
+        request, "forum/reply_form.html", {"topic": topic, "board": topic.board, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic__board"), pk=pk)
+    permissions.check_edit_post(request.user, post, request.site)
+    form = PostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        actions.edit_post(post, body=form.cleaned_data["body"])
+        messages.success(request, _("Your post was saved."))
+        return redirect(post)
+    return render(
+        request,
+        "forum/post_edit.html",
+        {"post": post, "topic": post.topic, "board": post.topic.board, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_delete(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic__board"), pk=pk)
+    permissions.check_delete_post(request.user, post, request.site)
+    topic = post.topic
+    if request.method == "POST":
+        topic_gone = actions.delete_post(post)
+        messages.success(request, _("Your post was deleted."))
+        return redirect(topic.board if topic_gone else topic)
+    return render(
+        request,
+        "forum/post_confirm_delete.html",
+        {"post": post, "topic": topic, "board": topic.board},
+    )

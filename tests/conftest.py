@@ -1,0 +1,122 @@
+"""Shared fixtures: factories that return a function, as in django-allauth's tests."""
+
+import itertools
+
+import pytest
+
+from accounts.models import SiteSettings, User
+from forum import actions
+from forum.models import Board, Visibility
+
+PASSWORD = "a long enough passphrase 42"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site(db):
+    return SiteSettings.load()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def user_factory(db):
+    """Return a function that creates a member; `established` members are past probation."""
+
+    def make(username=None, *, password=PASSWORD, established=True, **fields):
+        if established:
+            fields.setdefault("approved_post_count", 100)
+        return User.objects.create_user(username or f"user{next(_numbers)}", password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def member(user_factory):
+    return user_factory("member")
+
+
+@pytest.fixture
+def other_member(user_factory):
+    return user_factory("someone")
+
+
+@pytest.fixture
+def new_member(user_factory):
+    return user_factory("newcomer", established=False)
+
+
+@pytest.fixture
+def moderator(user_factory):
+    return user_factory("moderator", is_global_moderator=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return User.objects.create_superuser("keeper", PASSWORD)
+
+
+@pytest.fixture
+def board_factory(db):
+    def make(slug=None, *, visibility=Visibility.PUBLIC, **fields):
+        slug = slug or f"board-{next(_numbers)}"
+        fields.setdefault("name", slug.replace("-", " ").title())
+        return Board.objects.create(slug=slug, visibility=visibility, **fields)
+
+    return make
+
+
+@pytest.fixture
+def board(board_factory):
+    return board_factory("open-board", visibility=Visibility.PUBLIC)
+
+
+@pytest.fixture
+def members_board(board_factory):
+    return board_factory("members-board", visibility=Visibility.MEMBERS)
+
+
+@pytest.fixture
+def topic_factory(db):
+    """Return a function that starts a topic through forum.actions (counters kept)."""
+
+    def make(board, author, *, title="A topic", body="The first post.", replies=0):
+        topic = actions.create_topic(board, author=author, title=title, body=body)
+        for index in range(replies):
+            actions.create_reply(topic, author=author, body=f"Reply {index + 1}")
+        topic.refresh_from_db()
+        return topic
+
+    return make
+
+
+@pytest.fixture
+def topic(topic_factory, board, member):
+    return topic_factory(board, member, title="Where to meet", body="Somewhere **quiet**.")
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a function giving a test client signed in as `user` (or anonymous for None)."""
+    from django.test import Client
+
+    def make(user=None):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
