@@ -22,3 +22,9 @@ urlpatterns = [
     path(ADMIN_PATH, admin.site.urls),
     path("", include("forum.urls")),
 ]
+
+if os.environ.get("HEARTH_BENCH_VIEWS") == "1":
+    # The ceiling for bench/load.py: a bare view served by the same server and middleware.
+    from django.http import HttpResponse
+
+    urlpatterns.insert(0, path("bench/bare/", lambda request: HttpResponse("ok")))

@@ -4,7 +4,6 @@ import itertools
 import random
 import time
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -50,11 +49,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, **opts):
-        if not settings.DEBUG and not opts.get("force_production"):
-            if "sqlite" not in connection.vendor and "bench" not in str(
-                connection.settings_dict.get("NAME")
-            ):
-                raise CommandError("seed_bench writes fake data: use a database named *bench*.")
+        if "bench" not in str(connection.settings_dict.get("NAME")):
+            raise CommandError(
+                "seed_bench writes a million fake rows: point it at a database whose name or "
+                "path contains 'bench' (e.g. HEARTH_VAR_DIR=/tmp/hearth-bench)."
+            )
         if Board.objects.filter(slug__startswith="bench-").exists():
             raise CommandError("This database already has benchmark boards.")
         rng = random.Random(opts["seed"])
@@ -128,7 +127,9 @@ class Command(BaseCommand):
         self._say(f"{post_count} posts", started)
 
         if opts["big_board_topics"]:
-            deep = Board.objects.create(slug="bench-deep", name="Bench: the deep board")
+            deep = Board.objects.create(
+                slug="bench-deep", name="Bench: the deep board", visibility=Visibility.PUBLIC
+            )
             deep_ids = self._bulk(
                 Topic,
                 (
