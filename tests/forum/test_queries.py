@@ -1,0 +1,74 @@
+"""List pages run a fixed number of queries, whatever their size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from forum import actions
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.fixture
+def clients(client_for, member, site):
+    return {"anonymous": client_for(None), "member": client_for(member)}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_board_page_query_count_does_not_grow_with_topics(
+    clients, who, board, other_member, settings, django_assert_num_queries
+):
+    actions.create_topic(board, author=other_member, title="first", body="b")
+    few = _queries(clients[who], board.get_absolute_url())
+    for n in range(settings.HEARTH["TOPICS_PER_PAGE"] + 3):
+        actions.create_topic(board, author=other_member,
+                             title=f"t{n}", body="b")
+    with django_assert_num_queries(few):
+        clients[who].get(board.get_absolute_url())
+    with django_assert_num_queries(few):
+        clients[who].get(board.get_absolute_url() + "?page=2")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_topic_page_query_count_does_not_grow_with_posts(
+    clients, who, board, other_member, user_factory, settings, django_assert_num_queries
+):
+    topic = actions.create_topic(board, author=other_member, title="t", body="b")
+    few = _queries(clients[who], topic.get_absolute_url())
+    authors = [user_factory() for _ in range(5)]
+    for n in range(settings.HEARTH["POSTS_PER_PAGE"] + 3):
+        actions.create_reply(topic, author=authors[n % 5], body=f"reply {n}")
+    with django_assert_num_queries(few):
+        clients[who].get(topic.get_absolute_url())
+    with django_assert_num_queries(few):
+        clients[who].get(topic.get_absolute_url() + "?page=2")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_board_index_query_count_does_not_grow_with_boards(
+    clients, who, board_factory, django_assert_num_queries
+):
+    board_factory()
+    few = _queries(clients[who], "/")
+    for _ in range(10):
+        board_factory()
+    with django_assert_num_queries(few):
+        clients[who].get("/")
+
+
+def test_pinned_query_counts(clients, board, topic, django_assert_num_queries):
+    """The exact numbers, so a change that adds a query is noticed and justified."""
+    with django_assert_num_queries(4):  # board, site settings, count, page of topics
+        clients["anonymous"].get(board.get_absolute_url())
+    with django_assert_num_queries(4):  # topic with board, site settings, count, page of posts
+        clients["anonymous"].get(topic.get_absolute_url())
+    # A member adds the session, the member row and the boards they moderate.
+    with django_assert_num_queries(7):
+        clients["member"].get(topic.get_absolute_url())
