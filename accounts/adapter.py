@@ -5,7 +5,9 @@ import hmac
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.httpkit import get_client_ip
+from allauth.core.ratelimit import respond_429
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -41,6 +43,15 @@ class HearthAccountAdapter(DefaultAccountAdapter):
 
     def get_http_user_agent(self, request) -> str:
         return ""
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Answer too many failed sign-ins with 429, like every other rate limit."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "too_many_login_attempts":
+                raise ImmediateHttpResponse(respond_429(request)) from error
+            raise
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
         username = pseudonyms.normalize(username)
