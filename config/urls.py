@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from accounts import views as account_views
+from moderation.urls import report_urlpatterns
 
 ADMIN_PATH = os.environ.get("HEARTH_ADMIN_PATH", "admin/").strip("/") + "/"
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("exit/", account_views.quick_exit, name="quick_exit"),
+    path("moderation/", include("moderation.urls")),
+    path("", include((report_urlpatterns, "moderation"), namespace="reports")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(ADMIN_PATH, admin.site.urls),
     path("", include("forum.urls")),

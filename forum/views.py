@@ -67,6 +67,7 @@ def topic_detail(request, pk):
             "board": topic.board,
             "page": page,
             "can_reply": can_reply,
+            "can_moderate": permissions.is_board_moderator(request.user, topic.board),
             "form": PostForm() if can_reply else None,
         },
     )

@@ -61,7 +61,7 @@ def new_member(user_factory):
 
 @pytest.fixture
 def moderator(user_factory):
-    return user_factory("moderator", is_global_moderator=True)
+    return user_factory("lanternkeeper", is_global_moderator=True)
 
 
 @pytest.fixture
@@ -120,3 +120,29 @@ def client_for(client):
         return c
 
     return make
+
+
+@pytest.fixture
+def give_totp(db):
+    """Return a function that sets up TOTP two-factor sign-in for a user."""
+    from allauth.mfa.models import Authenticator
+
+    def make(user):
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        return user
+
+    return make
+
+
+@pytest.fixture
+def mod(moderator, give_totp):
+    """A global moderator with two-factor sign-in set up."""
+    return give_totp(moderator)
+
+
+@pytest.fixture
+def board_mod(user_factory, give_totp, board):
+    """A moderator of `board` only, with two-factor sign-in set up."""
+    user = give_totp(user_factory("boardmod"))
+    board.moderators.add(user)
+    return user

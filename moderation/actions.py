@@ -1,0 +1,301 @@
+"""Moderation: every state change here runs in one transaction with its log row.
+
+Actions take the object first, then keyword-only arguments with `actor=` and `reason=`.
+They return False, or raise AlreadyHandled, when there was nothing left to do (another
+moderator got there first), and then change nothing.
+"""
+
+import datetime
+
+from django.contrib.sessions.models import Session
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import SiteSettings, User
+from accounts.timeutil import coarse_now
+from forum import actions as forum_actions
+from forum.models import Board, Post, Status, Topic
+
+from .models import URGENCY, Action, Case, LogEntry, Notice, Reason, Report
+
+MAX_SUSPENSION_DAYS = 365
+
+
+class AlreadyHandled(Exception):
+    """Another moderator already dealt with this; nothing was changed."""
+
+
+class AlreadyReported(Exception):
+    """This member has already reported this item."""
+
+
+def _label(target) -> str:
+    if isinstance(target, Post):
+        return f"post #{target.pk} in topic #{target.topic_id}"
+    if isinstance(target, Topic):
+        return f"topic #{target.pk}"
+    if isinstance(target, User):
+        return f"member #{target.pk}"
+    return str(target)
+
+
+def _subject(target):
+    if isinstance(target, User):
+        return target
+    return target.author
+
+
+def _board_id(target):
+    if isinstance(target, Post):
+        return target.topic.board_id
+    if isinstance(target, Topic):
+        return target.board_id
+    return None
+
+
+def log(action, target, *, actor, reason, member=None) -> LogEntry:
+    """Write one log row (call inside the action's transaction)."""
+    member = member if member is not None else _subject(target)
+    return LogEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.username if actor is not None else "",
+        action=action,
+        target_label=_label(target),
+        target_member=member,
+        target_member_name=member.username if member is not None else "",
+        board_id=_board_id(target),
+        reason=reason,
+    )
+
+
+def _resolve_open_cases(target, resolution) -> int:
+    field = {Post: "post", Topic: "topic", User: "member"}[type(target)]
+    return Case.objects.open().filter(**{field: target}).update(
+        resolved_at=coarse_now(), resolution=resolution
+    )
+
+
+def _hide(target) -> bool:
+    if isinstance(target, Post):
+        return forum_actions.set_post_status(target, Status.HIDDEN)
+    if isinstance(target, Topic):
+        return forum_actions.set_topic_flags(target, status=Status.HIDDEN)
+    return False
+
+
+# Reports -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report(target, *, reporter, reason, note="") -> Report:
+    """Report a post, a topic or a member; hide at once what exposes someone."""
+    field = {Post: "post", Topic: "topic", User: "member"}[type(target)]
+    case = Case.objects.select_for_update().open().filter(**{field: target}).first()
+    if case is None:
+        case = Case.objects.create(
+            **{field: target}, subject=_subject(target), board_id=_board_id(target)
+        )
+    if Report.objects.filter(case=case, reporter=reporter).exists():
+        raise AlreadyReported
+    try:
+        with transaction.atomic():
+            new = Report.objects.create(case=case, reporter=reporter, reason=reason, note=note)
+    except IntegrityError:
+        raise AlreadyReported from None
+    case.report_count = F("report_count") + 1
+    case.urgency = max(case.urgency, URGENCY[reason])
+    case.save(update_fields=["report_count", "urgency"])
+    case.refresh_from_db()
+
+    site = SiteSettings.load()
+    hide_now = reason == Reason.EXPOSURE or (
+        case.reports.values("reporter").distinct().count() >= site.report_hide_threshold
+    )
+    if hide_now and not isinstance(target, User) and not case.auto_hidden:
+        if _hide(target):
+            case.auto_hidden = True
+            case.save(update_fields=["auto_hidden"])
+            log(Action.AUTO_HIDE, target, actor=None,
+                reason=_("Hidden until a moderator decides: %(reason)s") % {"reason": Reason(case_reason(case)).label})  # fmt: skip
+    return new
+
+
+def case_reason(case) -> str:
+    """Return the most urgent reason among a case's reports."""
+    reasons = list(case.reports.values_list("reason", flat=True))
+    return max(reasons, key=lambda r: URGENCY[r]) if reasons else Reason.OTHER
+
+
+@transaction.atomic
+def dismiss_case(case, *, actor, reason) -> None:
+    """Close a case without action; what the reports hid becomes visible again."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise AlreadyHandled
+    locked.resolved_at = coarse_now()
+    locked.resolution = Case.Resolution.DISMISSED
+    locked.save(update_fields=["resolved_at", "resolution"])
+    target = locked.target
+    if locked.auto_hidden and target is not None:
+        if isinstance(target, Post):
+            forum_actions.set_post_status(target, Status.VISIBLE)
+        elif isinstance(target, Topic):
+            forum_actions.set_topic_flags(target, status=Status.VISIBLE)
+    log(Action.DISMISS, target, actor=actor, reason=reason)
+
+
+# Content -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_post(post, *, actor, reason) -> None:
+    """Publish a post that waited for a moderator (a topic's first post publishes the topic)."""
+    current = Post.objects.select_for_update().get(pk=post.pk)
+    if current.status != Status.HELD:
+        raise AlreadyHandled
+    forum_actions.set_post_status(post, Status.VISIBLE)
+    log(Action.APPROVE, post, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def hide_post(post, *, actor, reason) -> None:
+    if not forum_actions.set_post_status(post, Status.HIDDEN):
+        raise AlreadyHandled
+    _resolve_open_cases(post, Case.Resolution.UPHELD)
+    log(Action.HIDE, post, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def unhide_post(post, *, actor, reason) -> None:
+    current = Post.objects.get(pk=post.pk)
+    if current.status != Status.HIDDEN:
+        raise AlreadyHandled
+    forum_actions.set_post_status(post, Status.VISIBLE)
+    _resolve_open_cases(post, Case.Resolution.DISMISSED)
+    log(Action.UNHIDE, post, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def remove_post(post, *, actor, reason) -> bool:
+    """Delete a post's row (the log keeps only its number). Return True if the topic went too."""
+    if not Post.objects.filter(pk=post.pk).exists():
+        raise AlreadyHandled
+    log(Action.REMOVE_POST, post, actor=actor, reason=reason)
+    return forum_actions.delete_post(post)
+
+
+@transaction.atomic
+def edit_post(post, *, actor, reason, body) -> None:
+    forum_actions.edit_post(post, body=body, by_moderator=True)
+    log(Action.EDIT, post, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def remove_topic(topic, *, actor, reason) -> None:
+    if not Topic.objects.filter(pk=topic.pk).exists():
+        raise AlreadyHandled
+    log(Action.REMOVE_TOPIC, topic, actor=actor, reason=reason)
+    forum_actions.delete_topic(topic)
+
+
+def _topic_flag(action, topic, *, actor, reason, **flags) -> None:
+    with transaction.atomic():
+        if not forum_actions.set_topic_flags(topic, **flags):
+            raise AlreadyHandled
+        if flags.get("status") == Status.HIDDEN:
+            _resolve_open_cases(topic, Case.Resolution.UPHELD)
+        log(action, topic, actor=actor, reason=reason)
+
+
+def hide_topic(topic, *, actor, reason):
+    _topic_flag(Action.HIDE, topic, actor=actor, reason=reason, status=Status.HIDDEN)
+
+
+def unhide_topic(topic, *, actor, reason):
+    _topic_flag(Action.UNHIDE, topic, actor=actor, reason=reason, status=Status.VISIBLE)
+
+
+def lock_topic(topic, *, actor, reason):
+    _topic_flag(Action.LOCK, topic, actor=actor, reason=reason, locked=True)
+
+
+def unlock_topic(topic, *, actor, reason):
+    _topic_flag(Action.UNLOCK, topic, actor=actor, reason=reason, locked=False)
+
+
+def pin_topic(topic, *, actor, reason):
+    _topic_flag(Action.PIN, topic, actor=actor, reason=reason, pinned=True)
+
+
+def unpin_topic(topic, *, actor, reason):
+    _topic_flag(Action.UNPIN, topic, actor=actor, reason=reason, pinned=False)
+
+
+@transaction.atomic
+def move_topic(topic, *, actor, reason, board: Board) -> None:
+    if not forum_actions.move_topic(topic, board=board):
+        raise AlreadyHandled
+    Case.objects.filter(topic=topic).update(board=board)
+    Case.objects.filter(post__topic=topic).update(board=board)
+    log(Action.MOVE, topic, actor=actor, reason=reason)
+
+
+# Members -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def warn_member(member, *, actor, reason) -> Notice:
+    """Leave a private notice the member sees on their next visit."""
+    notice = Notice.objects.create(member=member, text=reason)
+    log(Action.WARN, member, actor=actor, reason=reason)
+    return notice
+
+
+@transaction.atomic
+def suspend_member(member, *, actor, reason, days: int) -> None:
+    """Let a member read but not write for `days` days."""
+    if not 1 <= days <= MAX_SUSPENSION_DAYS:
+        raise ValueError("days out of range")
+    until = timezone.now() + datetime.timedelta(days=days)
+    User.objects.filter(pk=member.pk).update(suspended_until=until)
+    member.suspended_until = until
+    _resolve_open_cases(member, Case.Resolution.UPHELD)
+    log(Action.SUSPEND, member, actor=actor, reason=reason)
+
+
+def end_sessions(member) -> int:
+    """Delete every session of `member` (sessions store only the member id, so decode them)."""
+    doomed = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
+        if str(session.get_decoded().get("_auth_user_id")) == str(member.pk):
+            doomed.append(session.pk)
+    Session.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+@transaction.atomic
+def ban_member(member, *, actor, reason) -> None:
+    """Stop a member from signing in and end every session they have, at once."""
+    if not User.objects.filter(pk=member.pk, is_active=True).update(is_active=False):
+        raise AlreadyHandled
+    member.is_active = False
+    end_sessions(member)
+    _resolve_open_cases(member, Case.Resolution.UPHELD)
+    log(Action.BAN, member, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def set_hold_posts(member, *, actor, reason, hold: bool) -> None:
+    if not User.objects.filter(pk=member.pk, posts_held=not hold).update(posts_held=hold):
+        raise AlreadyHandled
+    member.posts_held = hold
+    log(Action.HOLD if hold else Action.RELEASE, member, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def dismiss_notice(notice, *, member) -> None:
+    Notice.objects.filter(pk=notice.pk, member=member, seen_at__isnull=True).update(
+        seen_at=coarse_now()
+    )

@@ -1,0 +1,113 @@
+"""Who may report and who may moderate what: each rule written once.
+
+Moderation pages answer 404 to anyone who does not moderate what they show, exactly as a
+missing id does. Acting on members (warn, suspend, ban, hold) is for global moderators.
+"""
+
+from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts import permissions as roles
+from forum import permissions as forum_permissions
+from forum.models import Board, Post, Status
+
+from .models import Case
+
+
+def has_two_factor(user) -> bool:
+    """Return whether `user` signs in with a second factor (TOTP)."""
+    cached = getattr(user, "_hearth_has_totp", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._hearth_has_totp = cached
+    return cached
+
+
+def needs_two_factor(user) -> bool:
+    """Return whether `user` holds a role that requires a second factor they have not set up."""
+    if not roles.is_member(user):
+        return False
+    if not (roles.is_moderator(user) or user.is_staff):
+        return False
+    return not has_two_factor(user)
+
+
+def check_moderator(user) -> None:
+    """Raise Http404 unless `user` moderates something."""
+    if not roles.is_moderator(user):
+        raise Http404
+
+
+def can_moderate_board(user, board) -> bool:
+    return forum_permissions.is_board_moderator(user, board)
+
+
+def check_moderate_board(user, board) -> None:
+    if not can_moderate_board(user, board):
+        raise Http404
+
+
+def check_moderate_post(user, post) -> None:
+    check_moderate_board(user, post.topic.board)
+
+
+def check_moderate_topic(user, topic) -> None:
+    check_moderate_board(user, topic.board)
+
+
+def can_act_on_members(user) -> bool:
+    return roles.is_global_moderator(user)
+
+
+def check_act_on_member(user, member) -> None:
+    if not can_act_on_members(user):
+        raise Http404
+    if member.pk == user.pk:
+        raise PermissionDenied(_("You cannot act on your own account."))
+    if member.is_superuser and not user.is_superuser:
+        raise PermissionDenied(_("Only an admin can act on an admin."))
+
+
+def boards_moderated_by(user) -> QuerySet[Board]:
+    if roles.is_global_moderator(user):
+        return Board.objects.all()
+    return Board.objects.filter(pk__in=roles.moderated_board_ids(user))
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Return the cases `user` may work: their boards' content; members for global moderators."""
+    if roles.is_global_moderator(user):
+        return Case.objects.all()
+    return Case.objects.filter(board_id__in=roles.moderated_board_ids(user), member__isnull=True)
+
+
+def check_view_case(user, case) -> None:
+    if not cases_visible_to(user).filter(pk=case.pk).exists():
+        raise Http404
+
+
+def held_posts_visible_to(user) -> QuerySet[Post]:
+    posts = Post.objects.filter(status=Status.HELD)
+    if roles.is_global_moderator(user):
+        return posts
+    return posts.filter(topic__board_id__in=roles.moderated_board_ids(user))
+
+
+def check_report(user, target) -> None:
+    """Raise unless `user` may report `target` (a post, a topic, or a post's author)."""
+    roles.check_can_participate(user)
+    author_id = getattr(target, "author_id", getattr(target, "pk", None))
+    if author_id == user.pk:
+        raise PermissionDenied(_("You cannot report your own writing or yourself."))
+
+
+def can_report(user, target) -> bool:
+    try:
+        check_report(user, target)
+    except PermissionDenied:
+        return False
+    return True
+
