@@ -20,7 +20,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("exit/", account_views.quick_exit, name="quick_exit"),
     path("moderation/", include("moderation.urls")),
-    path("", include((report_urlpatterns, "moderation"), namespace="reports")),
+    path("", include((report_urlpatterns, "reports"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path(ADMIN_PATH, admin.site.urls),
     path("", include("forum.urls")),
