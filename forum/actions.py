@@ -9,7 +9,7 @@ import contextlib
 from collections.abc import Iterator
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max
 
 from accounts.models import User
 from accounts.timeutil import coarse_now
@@ -191,3 +191,87 @@ def move_topic(topic: Topic, *, board: Board) -> bool:
         locked.board = board
         topic.board = board
     return True
+
+
+def refresh_topics(topic_ids) -> int:
+    """Bring locked topics and their boards up to date after posts were deleted in bulk.
+
+    Must run inside the transaction that deleted the posts, with the topics locked by the
+    caller (`lock_topics`). Topics left without posts are deleted. A few queries, whatever
+    the number of topics. Return the number of topics deleted.
+    """
+    topics = {t.pk: t for t in Topic.objects.filter(pk__in=topic_ids)}
+    if not topics:
+        return 0
+    before = {pk: (t.board_id, _contribution(t)) for pk, t in topics.items()}
+    alive = set(Post.objects.filter(topic_id__in=topics).values_list("topic_id", flat=True).distinct())
+    empty = [pk for pk in topics if pk not in alive]
+    Topic.objects.filter(pk__in=empty).delete()
+    visible = {
+        row["topic_id"]: row
+        for row in Post.objects.filter(topic_id__in=alive, status=Status.VISIBLE)
+        .values("topic_id")
+        .annotate(n=Count("id"), last=Max("id"))
+    }
+    newest_any = dict(
+        Post.objects.filter(topic_id__in=alive).values("topic_id").annotate(last=Max("id"))
+        .values_list("topic_id", "last")
+    )  # fmt: skip
+    last_ids = {pk: visible[pk]["last"] if pk in visible else newest_any[pk] for pk in alive}
+    times = dict(Post.objects.filter(pk__in=last_ids.values()).values_list("id", "created_at"))
+    changed = []
+    for pk in alive:
+        topic = topics[pk]
+        topic.post_count = visible[pk]["n"] if pk in visible else 0
+        topic.last_post_id = last_ids[pk]
+        topic.last_activity_at = times[last_ids[pk]]
+        changed.append(topic)
+    Topic.objects.bulk_update(changed, ["post_count", "last_post", "last_activity_at"])
+    deltas: dict[int, list[int]] = {}
+    for pk, (board_id, (topics_before, posts_before)) in before.items():
+        after = _contribution(topics[pk]) if pk in alive else (0, 0)
+        delta = deltas.setdefault(board_id, [0, 0])
+        delta[0] += after[0] - topics_before
+        delta[1] += after[1] - posts_before
+    for board_id, (topic_delta, post_delta) in deltas.items():
+        _add_to_board(board_id, topic_delta, post_delta)
+    return len(empty)
+
+
+def lock_topics(topic_ids) -> list[int]:
+    """Lock topics in id order (the order every writer uses) and return the ids that exist."""
+    return list(
+        Topic.objects.select_for_update().filter(pk__in=topic_ids).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def delete_topics(topic_ids) -> tuple[int, int]:
+    """Delete topics (and their posts) in one go. Return (topics, posts) deleted."""
+    ids = lock_topics(topic_ids)
+    if not ids:
+        return 0, 0
+    shares: dict[int, list[int]] = {}
+    for board_id, status, post_count in Topic.objects.filter(pk__in=ids).values_list(
+        "board_id", "status", "post_count"
+    ):
+        if status == Status.VISIBLE:
+            share = shares.setdefault(board_id, [0, 0])
+            share[0] += 1
+            share[1] += post_count
+    Topic.objects.filter(pk__in=ids).update(last_post=None)
+    posts = Post.objects.filter(topic_id__in=ids).delete()[1].get(Post._meta.label, 0)
+    Topic.objects.filter(pk__in=ids).delete()
+    for board_id, (topic_share, post_share) in shares.items():
+        _add_to_board(board_id, -topic_share, -post_share)
+    return len(ids), posts
+
+
+@transaction.atomic
+def delete_posts(post_ids) -> tuple[int, int]:
+    """Delete posts by id, keeping every counter right. Return (posts, topics) deleted."""
+    topic_ids = set(Post.objects.filter(pk__in=post_ids).values_list("topic_id", flat=True))
+    lock_topics(topic_ids)
+    deleted = Post.objects.filter(pk__in=post_ids).delete()[1].get(Post._meta.label, 0)
+    topics_gone = refresh_topics(topic_ids)
+    return deleted, topics_gone

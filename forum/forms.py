@@ -2,8 +2,13 @@
 
 from django import forms
 from django.conf import settings
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
+
+from . import expiry
 
 TITLE_MAX = settings.HEARTH["TOPIC_TITLE_MAX"]
 BODY_MAX = settings.HEARTH["POST_BODY_MAX"]
@@ -31,11 +36,41 @@ class PostBodyField(forms.CharField):
         )
 
 
-class PostForm(forms.Form):
+class ExpiryMixin:
+    """An optional sooner end the member chooses, from the choices the admin allows."""
+
+    def __init__(self, *args, board=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_expiry(board)
+
+    def add_expiry(self, board):
+        days = expiry.choices_for(board) if board is not None else []
+        if not days:
+            return
+        choices = [("", _("When the board's rule says"))] + [
+            (str(d), ngettext("After %(count)d day", "After %(count)d days", d) % {"count": d})
+            for d in days
+        ]
+        self.fields["expires_in"] = forms.TypedChoiceField(
+            label=_("Disappears"),
+            choices=choices,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            help_text=_("Choose a sooner end if you like: it is then deleted for good."),
+            error_messages={"invalid_choice": _("Please pick one of the offered choices.")},
+        )
+
+    def expires_at(self):
+        days = self.cleaned_data.get("expires_in")
+        return timezone.now() + datetime.timedelta(days=days) if days else None
+
+
+class PostForm(ExpiryMixin, forms.Form):
     body = PostBodyField()
 
 
-class TopicForm(forms.Form):
+class TopicForm(ExpiryMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX,

@@ -68,7 +68,7 @@ def topic_detail(request, pk):
             "page": page,
             "can_reply": can_reply,
             "can_moderate": permissions.is_board_moderator(request.user, topic.board),
-            "form": PostForm() if can_reply else None,
+            "form": PostForm(board=topic.board) if can_reply else None,
         },
     )
 
@@ -95,7 +95,7 @@ def _held_notice(request, status):
 def topic_create(request, slug):
     board = get_object_or_404(Board, slug=slug)
     permissions.check_start_topic(request.user, board, request.site)
-    form = TopicForm(request.POST or None)
+    form = TopicForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.is_allowed(request, "post"):
             return ratelimit.too_many_requests(request)
@@ -104,6 +104,7 @@ def topic_create(request, slug):
             author=request.user,
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
+            expires_at=form.expires_at(),
         )
         _held_notice(request, topic.status)
         return redirect(topic)
@@ -115,11 +116,13 @@ def topic_create(request, slug):
 def reply_create(request, pk):
     topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
     permissions.check_reply(request.user, topic, request.site)
-    form = PostForm(request.POST or None)
+    form = PostForm(request.POST or None, board=topic.board)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.is_allowed(request, "post"):
             return ratelimit.too_many_requests(request)
-        post = actions.create_reply(topic, author=request.user, body=form.cleaned_data["body"])
+        post = actions.create_reply(
+            topic, author=request.user, body=form.cleaned_data["body"], expires_at=form.expires_at()
+        )
         _held_notice(request, post.status)
         return redirect(post)
     return render(

@@ -69,7 +69,7 @@ def test_pinned_query_counts(clients, board, topic, django_assert_num_queries):
         clients["anonymous"].get(board.get_absolute_url())
     with django_assert_num_queries(4):  # topic with board, site settings, count, page of posts
         clients["anonymous"].get(topic.get_absolute_url())
-    # A member adds the session, the member row, the boards they moderate and their
-    # unread moderator notices.
-    with django_assert_num_queries(8):
+    # A member adds the session, the member row, the boards they moderate, their unread
+    # moderator notices, and the expiry choices of the reply form.
+    with django_assert_num_queries(9):
         clients["member"].get(topic.get_absolute_url())
