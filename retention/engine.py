@@ -163,7 +163,7 @@ def flush_deleted_pages() -> None:
     With secure_delete on, freed pages are zeroed in the database file; the checkpoint makes
     sure no older copy of a deleted row stays behind in the WAL file.
     """
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
