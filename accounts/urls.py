@@ -6,4 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account, name="account"),
+    path("data/", views.data_export, name="data_export"),
+    path("delete/", views.delete_account, name="delete_account"),
+    path("wipe/", views.panic_wipe, name="panic_wipe"),
 ]

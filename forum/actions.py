@@ -275,3 +275,37 @@ def delete_posts(post_ids) -> tuple[int, int]:
     deleted = Post.objects.filter(pk__in=post_ids).delete()[1].get(Post._meta.label, 0)
     topics_gone = refresh_topics(topic_ids)
     return deleted, topics_gone
+
+
+def export_member_content(user) -> dict:
+    """Return the topics and posts a member wrote, as they are stored."""
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    return {
+        "topics": [
+            {"id": t.pk, "board": t.board.slug, "title": t.title, "started": when(t.created_at),
+             "status": t.status, "disappears_on": when(t.expires_at)}
+            for t in Topic.objects.filter(author=user).select_related("board").order_by("id")
+        ],
+        "posts": [
+            {"id": p.pk, "topic": p.topic_id, "text": p.body, "written": when(p.created_at),
+             "edited": when(p.edited_at), "status": p.status, "disappears_on": when(p.expires_at)}
+            for p in Post.objects.filter(author=user).order_by("id").iterator()
+        ],
+    }  # fmt: skip
+
+
+def erase_member_content(user, *, delete_content: bool) -> None:
+    """Delete every post of a member; topics they started lose their title and author.
+
+    Other members' replies stay (they are those members' writing); a topic with nothing
+    left disappears. Without `delete_content` the posts stay as "former member" (the
+    account's deletion empties their author).
+    """
+    if not delete_content:
+        return
+    ids = list(Post.objects.filter(author=user).values_list("id", flat=True))
+    for start in range(0, len(ids), 1000):
+        delete_posts(ids[start : start + 1000])
+    Topic.objects.filter(author=user).update(title="", author=None)

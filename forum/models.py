@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.timeutil import coarse_now
 
@@ -118,6 +118,11 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("forum:topic_detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        """Return the title, or a neutral one when its author erased it."""
+        return self.title or gettext("(title removed by its author)")
 
 
 class PostQuerySet(models.QuerySet):

@@ -299,3 +299,20 @@ def dismiss_notice(notice, *, member) -> None:
     Notice.objects.filter(pk=notice.pk, member=member, seen_at__isnull=True).update(
         seen_at=coarse_now()
     )
+
+
+def export_member_reports(user) -> dict:
+    """Return the reports a member made and the warnings they received: nobody else's data."""
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    reports = []
+    for r in Report.objects.filter(reporter=user).select_related("case").order_by("id"):
+        target = ("post", r.case.post_id) if r.case.post_id else (
+            ("topic", r.case.topic_id) if r.case.topic_id else ("member", None))
+        reports.append({"reason": r.reason, "note": r.note, "made": when(r.created_at),
+                        "about": target[0], "id": target[1],
+                        "closed": r.case.resolved_at is not None})
+    notices = [{"text": n.text, "from": "a moderator", "written": when(n.created_at), "read": when(n.seen_at)}
+               for n in Notice.objects.filter(member=user).order_by("id")]
+    return {"reports_made": reports, "warnings_received": notices}  # fmt: skip

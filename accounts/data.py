@@ -1,0 +1,54 @@
+"""A member's data, gathered and erased across apps without the apps depending upward.
+
+Apps above accounts (forum, moderation) register what they hold about a member in their
+AppConfig.ready: an exporter returning a JSON-ready dict, and an eraser. Export and erasure
+call them all, so a new app with personal data adds itself here and nowhere else.
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from .models import User
+
+_exporters: dict[str, Callable] = {}
+_erasers: list[Callable] = []
+
+
+def register(section: str, *, export: Callable | None = None, erase: Callable | None = None) -> None:
+    if export is not None:
+        _exporters[section] = export
+    if erase is not None and erase not in _erasers:
+        _erasers.append(erase)
+
+
+def account_fields(user: User) -> dict:
+    """Return every stored field of the account (the password hash excepted)."""
+    return {
+        "pseudonym": user.username,
+        "joined_on": user.date_joined.isoformat(),
+        "last_sign_in_day": user.last_login.date().isoformat() if user.last_login else None,
+        "admin": user.is_staff,
+        "superuser": user.is_superuser,
+        "active": user.is_active,
+        "global_moderator": user.is_global_moderator,
+        "posts_held": user.posts_held,
+        "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
+        "approved_posts": user.approved_post_count,
+        "two_factor": sorted(user.authenticator_set.values_list("type", flat=True)),
+    }
+
+
+def export(user: User) -> dict:
+    data = {"account": account_fields(user)}
+    for section, exporter in _exporters.items():
+        data[section] = exporter(user)
+    return data
+
+
+@transaction.atomic
+def erase(user: User, *, delete_content: bool) -> None:
+    """Delete the account; with `delete_content`, everything the member wrote goes too."""
+    for eraser in _erasers:
+        eraser(user, delete_content=delete_content)
+    User.objects.filter(pk=user.pk).delete()

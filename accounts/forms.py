@@ -1,0 +1,39 @@
+"""Forms of the member's own account pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Please enter your password.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password
+
+
+class DeleteAccountForm(PasswordConfirmForm):
+    KEEP = "keep"
+    DELETE = "delete"
+    content = forms.ChoiceField(
+        label=_("What happens to what you wrote?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (DELETE, _("Delete all my posts. Topics I started lose their title; others' replies stay.")),
+            (KEEP, _("Keep my posts, signed “former member”.")),
+        ],
+        initial=DELETE,
+        error_messages={"required": _("Please choose what happens to your posts.")},
+    )
+    field_order = ["content", "password"]

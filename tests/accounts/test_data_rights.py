@@ -1,0 +1,164 @@
+"""Members take their data out, delete their account, or wipe it in a hurry."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
+from forum import actions as forum_actions
+from forum.models import Board, Post, Topic
+from moderation import actions as moderation_actions
+from moderation.models import Notice, Reason, Report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def busy_member(member, other_member, board, topic_factory, mod):
+    """A member with topics, replies in someone else's topic, a report made and a warning."""
+    own = topic_factory(board, member, title="My own topic", body="my first words", replies=1)
+    forum_actions.create_reply(own, author=other_member, body="someone else's reply")
+    elsewhere = topic_factory(board, other_member, title="Their topic", body="their words")
+    forum_actions.create_reply(elsewhere, author=member, body="my reply elsewhere")
+    moderation_actions.report(elsewhere.posts.order_by("id").first(), reporter=member,
+                              reason=Reason.SPAM, note="my note")  # fmt: skip
+    moderation_actions.report(own.posts.order_by("id").first(), reporter=other_member,
+                              reason=Reason.THREAT, note="note by the other member")  # fmt: skip
+    moderation_actions.warn_member(member, actor=mod, reason="please be careful")
+    return member
+
+
+def _download(client, password):
+    return client.post(reverse("accounts:data_export"), {"password": password})
+
+
+def test_export_needs_the_password(client_for, busy_member):
+    response = _download(client_for(busy_member), "not my password")
+    assert response.status_code == 200
+    assert "That is not your password." in response.text
+
+
+def test_export_has_everything_about_me_and_nothing_about_others(client_for, busy_member, password, mod):
+    response = _download(client_for(busy_member), password)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["account"]["pseudonym"] == "member"
+    assert {t["title"] for t in data["forum"]["topics"]} == {"My own topic"}
+    texts = {p["text"] for p in data["forum"]["posts"]}
+    assert texts == {"my first words", "Reply 1", "my reply elsewhere"}
+    assert [r["note"] for r in data["moderation"]["reports_made"]] == ["my note"]
+    assert data["moderation"]["warnings_received"][0]["from"] == "a moderator"
+    text = response.content.decode()
+    for foreign in ("someone", "someone else's reply", "note by the other member", "their words",
+                    mod.username, "password"):
+        assert foreign not in text, foreign
+
+
+def test_export_covers_every_personal_field_of_the_inventory(client_for, busy_member, password):
+    """Each member-owned field of accounts_user, forum_topic, forum_post and reports is exported."""
+    data = json.loads(_download(client_for(busy_member), password).content)
+    exported = {
+        "accounts_user": set(data["account"]),
+        "forum_topic": set(data["forum"]["topics"][0]),
+        "forum_post": set(data["forum"]["posts"][0]),
+        "moderation_report": set(data["moderation"]["reports_made"][0]),
+    }
+    # Inventory field -> export key. Fields that only link rows (ids, foreign keys to the
+    # member themself) or are derived for the code (skeleton, hash, counters of others) are
+    # listed as not personal content.
+    mapping = {
+        "accounts_user": {"username": "pseudonym", "date_joined": "joined_on",
+                          "last_login": "last_sign_in_day", "is_staff": "admin",
+                          "is_superuser": "superuser", "is_active": "active",
+                          "is_global_moderator": "global_moderator", "posts_held": "posts_held",
+                          "suspended_until": "suspended_until",
+                          "approved_post_count": "approved_posts"},
+        "forum_topic": {"title": "title", "board": "board", "created_at": "started",
+                        "status": "status", "expires_at": "disappears_on"},
+        "forum_post": {"body": "text", "topic": "topic", "created_at": "written",
+                       "edited_at": "edited", "status": "status", "expires_at": "disappears_on"},
+        "moderation_report": {"reason": "reason", "note": "note", "created_at": "made"},
+    }  # fmt: skip
+    not_content = {"id", "password", "username_skeleton", "author", "reporter", "case",
+                   "body_html", "edited_by_moderator", "last_activity_at", "pinned", "locked",
+                   "post_count", "last_post"}  # fmt: skip
+    inventory = Path(settings.BASE_DIR, "docs", "data-inventory.md").read_text()
+    for table, fields in mapping.items():
+        section = inventory.split(f"### `{table}`", 1)[1].split("###", 1)[0]
+        listed = set()
+        for line in section.splitlines():
+            if line.startswith("| ") and not line.startswith("| field"):
+                listed |= {f.strip() for f in line.split("|")[1].split(",")}
+        listed.discard("---")
+        for field in listed - not_content:
+            assert field in fields, f"{table}.{field} is personal data: add it to the export"
+            assert fields[field] in exported[table], f"{table}.{field} is missing from the export"
+
+
+def test_delete_account_and_posts(client_for, busy_member, password, board):
+    c = client_for(busy_member)
+    own = Topic.objects.get(title="My own topic")
+    response = c.post(reverse("accounts:delete_account"), {"password": password, "content": "delete"})
+    assert response.status_code == 200
+    assert response["Clear-Site-Data"]
+    assert not User.objects.filter(username="member").exists()
+    assert not Post.objects.filter(body__in=["my first words", "Reply 1", "my reply elsewhere"]).exists()
+    own.refresh_from_db()
+    assert own.title == "" and own.author is None
+    assert own.posts.get().body == "someone else's reply"
+    assert "title removed" in client_for(None).get(own.get_absolute_url()).text
+    assert Report.objects.get(note="my note").reporter is None
+    assert not Notice.objects.exists()
+    assert c.get(reverse("accounts:account")).status_code == 302
+    board.refresh_from_db()
+    assert board.post_count == Post.objects.filter(topic__board=board).count()
+
+
+def test_delete_account_keeping_posts_as_former_member(client_for, busy_member, password):
+    c = client_for(busy_member)
+    c.post(reverse("accounts:delete_account"), {"password": password, "content": "keep"})
+    post = Post.objects.get(body="my reply elsewhere")
+    assert post.author is None
+    assert "former member" in client_for(None).get(post.topic.get_absolute_url()).text
+
+
+def test_delete_account_with_a_wrong_password_keeps_everything(client_for, busy_member):
+    response = client_for(busy_member).post(
+        reverse("accounts:delete_account"), {"password": "wrong", "content": "delete"}
+    )
+    assert response.status_code == 200
+    assert "That is not your password." in response.text
+    assert User.objects.filter(username="member").exists()
+
+
+def test_panic_wipe_deletes_everything_at_once_and_clears_the_browser(client_for, busy_member, password):
+    c = client_for(busy_member)
+    page = c.get("/")
+    assert reverse("accounts:panic_wipe") in page.text
+    response = c.post(reverse("accounts:panic_wipe"), {"password": password})
+    assert response.status_code == 200
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    for word in ("Hearth", "forum", "board", "member", "account"):
+        assert word.lower() not in response.text.lower(), word
+    assert not User.objects.filter(pk=busy_member.pk).exists()
+    assert not Post.objects.filter(author__isnull=True, body__startswith="my").exists()
+    assert c.get(reverse("accounts:account")).status_code == 302
+    for board in Board.objects.all():
+        assert board.post_count == Post.objects.filter(topic__board=board, status="visible").count()
+
+
+def test_password_guessing_on_the_wipe_form_is_rate_limited(client_for, member):
+    c = client_for(member)
+    statuses = [c.post(reverse("accounts:panic_wipe"), {"password": f"guess{n}"}).status_code for n in range(12)]
+    assert 429 in statuses
+    assert User.objects.filter(pk=member.pk).exists()
+
+
+def test_signed_in_pages_link_to_the_wipe(client_for, member, topic):
+    text = client_for(member).get(topic.get_absolute_url()).text
+    assert re.search(r'href="/account/wipe/"', text)
