@@ -26,8 +26,10 @@ migrate: setup
 
 run: migrate
 	@DJANGO_DEBUG=1 $(VPY) manage.py seed_demo --if-empty
-	@echo "Hearth is at http://127.0.0.1:8000/  (Ctrl-C stops it)"
-	@DJANGO_DEBUG=1 $(VPY) manage.py runserver 127.0.0.1:8000
+	@echo "Hearth is at http://127.0.0.1:8000/  (Ctrl-C stops it; expired data is deleted every 15 minutes)"
+	@DJANGO_DEBUG=1 $(VPY) manage.py expire --loop 900 --quiet-when-idle & expiry=$$!; \
+	trap 'kill $$expiry 2>/dev/null' EXIT INT TERM; \
+	DJANGO_DEBUG=1 $(VPY) manage.py runserver 127.0.0.1:8000
 
 test: setup
 	@$(VPY) -m pytest $(PYTEST_ARGS)
