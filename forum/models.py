@@ -134,9 +134,11 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
+    # Both foreign keys lead a composite index below, which serves their lookups too.
     topic = models.ForeignKey(
-        Topic, on_delete=models.CASCADE, related_name="posts", verbose_name=_("topic")
-    )
+        Topic, on_delete=models.CASCADE, related_name="posts", verbose_name=_("topic"),
+        db_index=False,
+    )  # fmt: skip
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -144,6 +146,7 @@ class Post(models.Model):
         blank=True,
         related_name="posts",
         verbose_name=_("author"),
+        db_index=False,
     )
     body = models.TextField(_("text"))
     body_html = models.TextField(editable=False)

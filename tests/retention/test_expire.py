@@ -213,3 +213,13 @@ def test_admin_shows_how_many_rows_the_next_run_deletes(client_for, admin_user, 
     assert page.status_code == 200
     assert "Rows the next run deletes" in page.text
     assert '<td class="field-due_now">1</td>' in page.text
+
+
+def test_expiring_reported_topics_takes_their_report_cases_along(at_start, board, member, other_member):
+    topic = forum_actions.create_topic(board, author=member, title="t", body="b")
+    reply = forum_actions.create_reply(topic, author=member, body="r")
+    moderation_actions.report(reply, reporter=other_member, reason=Reason.SPAM)
+    moderation_actions.report(topic, reporter=other_member, reason=Reason.SPAM)
+    with later(100):
+        expire()
+    assert not Topic.objects.exists() and not Case.objects.exists()
