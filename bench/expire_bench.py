@@ -31,7 +31,7 @@ def main():
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--topics", type=int, default=10_000)
-    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, default=5000)
     args = parser.parse_args()
 
     var_dir = Path(f"/tmp/hearth-expire-bench-{args.db}")

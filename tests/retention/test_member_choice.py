@@ -1,0 +1,55 @@
+"""Members may choose a sooner end for what they write; the board's rule is the upper bound."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forum.models import Post, Topic
+from retention.models import BoardRetention, ExpiryChoice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_topic_form_offers_the_allowed_choices(client_for, member, board):
+    page = client_for(member).get(reverse("forum:topic_create", args=[board.slug])).text
+    assert 'name="expires_in"' in page
+    for days in (1, 7, 30):
+        assert f'value="{days}"' in page
+
+
+def test_choosing_a_day_sets_the_end_of_the_topic_and_its_post(client_for, member, board):
+    client_for(member).post(reverse("forum:topic_create", args=[board.slug]),
+                            {"title": "brief", "body": "gone tomorrow", "expires_in": "1"})  # fmt: skip
+    topic = Topic.objects.get()
+    expected = timezone.now() + datetime.timedelta(days=1)
+    assert abs(topic.expires_at - expected) < datetime.timedelta(minutes=1)
+    assert topic.posts.get().expires_at == topic.expires_at
+
+
+def test_a_reply_can_choose_its_own_end(client_for, other_member, topic):
+    client_for(other_member).post(reverse("forum:reply_create", args=[topic.pk]),
+                                  {"body": "short-lived", "expires_in": "7"})  # fmt: skip
+    assert Post.objects.get(body="short-lived").expires_at is not None
+    topic.refresh_from_db()
+    assert topic.expires_at is None
+
+
+def test_choices_at_or_past_the_boards_rule_are_not_offered_or_accepted(client_for, member, board):
+    BoardRetention.objects.create(board=board, days=7)
+    c = client_for(member)
+    page = c.get(reverse("forum:topic_create", args=[board.slug])).text
+    assert 'value="1"' in page and 'value="7"' not in page and 'value="30"' not in page
+    response = c.post(reverse("forum:topic_create", args=[board.slug]),
+                      {"title": "t", "body": "kept text", "expires_in": "30"})  # fmt: skip
+    assert response.status_code == 200
+    assert "Please pick one of the offered choices." in response.text
+    assert "kept text" in response.text
+    assert not Topic.objects.exists()
+
+
+def test_no_choices_no_field(client_for, member, board):
+    ExpiryChoice.objects.all().delete()
+    page = client_for(member).get(reverse("forum:topic_create", args=[board.slug])).text
+    assert 'name="expires_in"' not in page
