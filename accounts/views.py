@@ -34,61 +34,61 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
-def _confirmed(request, form_class):
-    """Return a bound, valid form, a 429 response, or an unbound/invalid form to show."""
+def _confirmed(request, form_class, template, act):
+    """Show `template` with a password form; once the password is right, return act(form).
+
+    Password attempts share django-allauth's reauthentication rate limit.
+    """
     form = form_class(request.POST or None, user=request.user)
     if request.method == "POST":
         if not ratelimit.is_allowed(request, "reauthenticate"):
-            return None, ratelimit.too_many_requests(request)
+            return ratelimit.too_many_requests(request)
         if form.is_valid():
-            return form, None
-    return form, None
+            return act(form)
+    return render(request, template, {"form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_export(request):
     """Download everything stored about me, as JSON, after entering the password."""
-    form, refused = _confirmed(request, PasswordConfirmForm)
-    if refused:
-        return refused
-    if request.method == "POST" and form.is_bound and form.is_valid():
+
+    def download(form):
         payload = json.dumps(data.export(request.user), ensure_ascii=False, indent=2)
         response = HttpResponse(payload, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
         return response
-    return render(request, "accounts/data_export.html", {"form": form})
+
+    return _confirmed(request, PasswordConfirmForm, "accounts/data_export.html", download)
 
 
-def _gone(request, *, clear_site_data):
+def _gone(request):
+    """End the session, tell the browser to forget the site, and show a page naming nothing."""
     logout(request)
     response = render(request, "accounts/gone.html")
-    if clear_site_data:
-        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form, refused = _confirmed(request, DeleteAccountForm)
-    if refused:
-        return refused
-    if request.method == "POST" and form.is_bound and form.is_valid():
+
+    def delete(form):
         delete_content = form.cleaned_data["content"] == DeleteAccountForm.DELETE
         data.erase(request.user, delete_content=delete_content)
-        return _gone(request, clear_site_data=True)
-    return render(request, "accounts/delete_account.html", {"form": form})
+        return _gone(request)
+
+    return _confirmed(request, DeleteAccountForm, "accounts/delete_account.html", delete)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def panic_wipe(request):
     """Delete the account and everything it wrote at once, end the session, leave no trace."""
-    form, refused = _confirmed(request, PasswordConfirmForm)
-    if refused:
-        return refused
-    if request.method == "POST" and form.is_bound and form.is_valid():
+
+    def wipe(form):
         data.erase(request.user, delete_content=True)
-        return _gone(request, clear_site_data=True)
-    return render(request, "accounts/panic_wipe.html", {"form": form})
+        return _gone(request)
+
+    return _confirmed(request, PasswordConfirmForm, "accounts/panic_wipe.html", wipe)
