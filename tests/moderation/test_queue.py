@@ -95,3 +95,15 @@ def test_log_page_lists_actions_for_moderators(client_for, mod, member):
     actions.warn_member(member, actor=mod, reason="logged reason")
     page = client_for(mod).get(reverse("moderation:log")).text
     assert "logged reason" in page and mod.username in page
+
+
+def test_a_moderator_can_reach_the_two_factor_setup_page(client, moderator, password):
+    client.post("/accounts/login/", {"login": moderator.username, "password": password})
+    confirm = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert confirm.status_code == 200
+    assert "/accounts/password/reset/" not in confirm.text  # no link to a reset that cannot exist
+    page = client.post(reverse("account_reauthenticate"),
+                       {"password": password, "next": reverse("mfa_activate_totp")}, follow=True)  # fmt: skip
+    assert page.status_code == 200
+    assert "data:image/svg+xml" in page.text
+    assert "img-src 'self' data:" in page["Content-Security-Policy"]
