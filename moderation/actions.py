@@ -161,9 +161,11 @@ def approve_post(post, *, actor, reason) -> None:
 
 @transaction.atomic
 def hide_post(post, *, actor, reason) -> None:
-    if not forum_actions.set_post_status(post, Status.HIDDEN):
+    """Hide a post; on a post the reports already hid, this upholds them and keeps it hidden."""
+    changed = forum_actions.set_post_status(post, Status.HIDDEN)
+    upheld = _resolve_open_cases(post, Case.Resolution.UPHELD)
+    if not (changed or upheld):
         raise AlreadyHandled
-    _resolve_open_cases(post, Case.Resolution.UPHELD)
     log(Action.HIDE, post, actor=actor, reason=reason)
 
 
@@ -202,10 +204,12 @@ def remove_topic(topic, *, actor, reason) -> None:
 
 def _topic_flag(action, topic, *, actor, reason, **flags) -> None:
     with transaction.atomic():
-        if not forum_actions.set_topic_flags(topic, **flags):
-            raise AlreadyHandled
+        changed = forum_actions.set_topic_flags(topic, **flags)
+        upheld = 0
         if flags.get("status") == Status.HIDDEN:
-            _resolve_open_cases(topic, Case.Resolution.UPHELD)
+            upheld = _resolve_open_cases(topic, Case.Resolution.UPHELD)
+        if not (changed or upheld):
+            raise AlreadyHandled
         log(action, topic, actor=actor, reason=reason)
 
 

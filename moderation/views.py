@@ -183,6 +183,7 @@ def _post_context(request, post):
         "topic": post.topic,
         "board": post.topic.board,
         "can_act_on_members": permissions.can_act_on_members(request.user),
+        "open_case": Case.objects.open().filter(post=post).first(),
         "forms": _forms(POST_ACTIONS, request, post),
     }
 
@@ -213,6 +214,7 @@ def _topic_context(request, topic):
         "topic": topic,
         "board": topic.board,
         "first_post": topic.posts.order_by("id").first(),
+        "open_case": Case.objects.open().filter(topic=topic).first(),
         "forms": _forms(TOPIC_ACTIONS, request, topic, boards=boards),
     }
 

@@ -233,3 +233,19 @@ def test_members_see_moderators_only_as_a_moderator(client_for, mod, member, oth
     for c in (client_for(member), client_for(other_member)):
         for url in ("/", topic.get_absolute_url(), reverse("accounts:account")):
             assert mod.username not in c.get(url).text
+
+
+def test_upholding_an_exposure_report_keeps_the_post_hidden_and_closes_the_case(client_for, mod, other_member, topic):
+    post = topic.posts.get()
+    actions.report(post, reporter=other_member, reason=Reason.EXPOSURE)
+    tools = client_for(mod).get(reverse("moderation:post_tools", args=[post.pk])).text
+    assert "Keep hidden: the reports are right" in tools
+    _act(client_for(mod), "post", post.pk, "hide", reason="it names a person")
+    post.refresh_from_db()
+    case = Case.objects.get()
+    assert post.status == Status.HIDDEN
+    assert case.resolution == Case.Resolution.UPHELD
+    assert _last_log().action == "hide"
+    again = _act(client_for(mod), "post", post.pk, "hide", reason="twice")
+    assert again.status_code == 302
+    assert LogEntry.objects.filter(action="hide").count() == 1
