@@ -35,6 +35,7 @@ def account_fields(user: User) -> dict:
         "posts_held": user.posts_held,
         "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
         "approved_posts": user.approved_post_count,
+        "quick_exit_signs_out": user.quick_exit_signs_out,
         "two_factor": sorted(user.authenticator_set.values_list("type", flat=True)),
     }
 

@@ -6,6 +6,7 @@ no user agent; join date and last login are kept to the day.
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -67,6 +68,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     approved_post_count = models.PositiveIntegerField(_("approved posts"), default=0)
+    # The member's own choices.
+    quick_exit_signs_out = models.BooleanField(
+        _("quick exit also signs me out"),
+        default=False,
+        help_text=_("Leaving with the quick-exit button ends your session too."),
+    )
 
     objects = UserManager()
 
@@ -116,6 +123,17 @@ class SiteSettings(models.Model):
         _("held posts for new members"),
         default=3,
         help_text=_("A new member's first posts wait for a moderator until this many are approved."),
+    )
+    probation_days = models.PositiveSmallIntegerField(
+        _("probation days"),
+        default=7,
+        help_text=_("A new member is also on probation until their account is this many days old."),
+    )
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        _("idle sign-out (minutes)"),
+        default=120,
+        validators=[MinValueValidator(5), MaxValueValidator(60 * 24 * 14)],
+        help_text=_("A session not kept signed in ends after this long without a visit."),
     )
     report_hide_threshold = models.PositiveSmallIntegerField(
         _("reports that hide an item"),

@@ -45,10 +45,14 @@ def is_suspended(user) -> bool:
 
 
 def is_on_probation(user, site) -> bool:
-    """Return whether a member is still new: their posts are held for a moderator."""
+    """Return whether a member is still new: posts held, no invites, no trusted-only boards.
+
+    Probation lasts until the member has both enough approved posts and an old enough account.
+    """
     if not is_member(user) or is_moderator(user):
         return False
-    return user.approved_post_count < site.new_member_held_posts
+    young = (today() - user.date_joined).days < site.probation_days
+    return young or user.approved_post_count < site.new_member_held_posts
 
 
 def is_trusted(user, site) -> bool:

@@ -1,116 +1,189 @@
 """The expiry engine: find what is past its rule and delete it, batch by batch.
 
-Every kind of data is registered once in KINDS with the query that finds what is due and
-the function that deletes a batch of it. Each batch is its own short transaction, so
-readers keep being served, a kill loses at most one batch (which rolls back), and running
-again simply carries on: the engine is idempotent.
+Every kind of data is registered once, in REGISTRY below: which rule it follows, the model
+(looked up lazily, so an app that is not there yet is skipped), the query of what is due,
+and how a batch of it is deleted. Each batch is its own short transaction that locks its
+rows, checks again that they are still due (a reply may have revived a topic since it was
+picked), deletes them and brings counters up to date. Readers keep being served; a kill
+loses at most the batch in flight, which rolls back; running again simply carries on.
 """
 
 import datetime
+import logging
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.contrib.admin.models import LogEntry as AdminLogEntry
-from django.contrib.sessions.models import Session
+from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
-from forum import actions as forum_actions
-from forum.models import Board, Post, Topic
-from moderation.models import Case
-from moderation.models import LogEntry as ModerationLogEntry
-
-from .models import BoardRetention, Kind, Measure, RetentionRule
+from .models import DEFAULTS, BoardRetention, Kind, Measure, RetentionRule
 
 DEFAULT_BATCH = 5000
+logger = logging.getLogger("hearth.retention")
+
+
+# The rules of one run ------------------------------------------------------------------
 
 
 @dataclass
-class Part:
-    """One deletable set: a label, the query of what is due, and a batch deleter."""
+class Context:
+    """The moment a run is measured from, and the rules as they stood when it started."""
 
-    kind: str
-    label: str
-    due: Callable[[datetime.datetime], QuerySet]
-    delete: Callable[[list[int]], int]
-    pick: Callable[[QuerySet, int], list[int]] | None = None
+    now: datetime.datetime
+    rules: dict[str, RetentionRule]
+    boards: list[BoardRetention] = field(default_factory=list)
 
-    def next_batch(self, now, batch_size) -> list[int]:
-        queryset = self.due(now)
-        if self.pick is not None:
-            return self.pick(queryset, batch_size)
-        return list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
+    @classmethod
+    def load(cls, now=None) -> "Context":
+        rules = {rule.kind: rule for rule in RetentionRule.objects.all()}
+        for kind in Kind.values:
+            if kind not in rules:  # a missing rule falls back to its default, never to "keep"
+                days, measure = DEFAULTS[kind]
+                rules[kind] = RetentionRule(kind=kind, days=days, measured_from=measure)
+        return cls(now=now or timezone.now(), rules=rules, boards=list(BoardRetention.objects.all()))
+
+    def cutoff(self, kind_or_rule) -> datetime.datetime:
+        rule = self.rules[kind_or_rule] if isinstance(kind_or_rule, str) else kind_or_rule
+        return self.now - datetime.timedelta(days=rule.days)
 
 
-def _cutoff(rule_or_days, now) -> datetime.datetime:
-    days = rule_or_days.days if hasattr(rule_or_days, "days") else rule_or_days
-    return now - datetime.timedelta(days=days)
+def _model(label: str, *fields: str) -> type[Model] | None:
+    """Return the model `app.Model` if it exists with these fields, else None (skip it)."""
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return None
+    names = {f.name for f in model._meta.get_fields()}
+    return model if set(fields) <= names else None
+
+
+# What is due, kind by kind -------------------------------------------------------------
 
 
 def _topic_field(measure) -> str:
     return "created_at" if measure == Measure.CREATION else "last_activity_at"
 
 
-def due_topics(now) -> QuerySet:
-    """Return topics past their board's rule (or the site rule), or past the member's choice."""
-    rule = RetentionRule.for_kind(Kind.POSTS)
-    overrides = list(BoardRetention.objects.all())
-    condition = Q(expires_at__lte=now)
-    default = Q(**{f"{_topic_field(rule.measured_from)}__lt": _cutoff(rule, now)})
-    condition |= default & ~Q(board_id__in=[o.board_id for o in overrides])
-    for override in overrides:
+def due_topics(ctx: Context) -> QuerySet:
+    """Return topics past their board's rule (or the site rule), or past the member's choice.
+
+    A due topic goes with every post in it.
+    """
+    from forum.models import Topic
+
+    rule = ctx.rules[Kind.POSTS]
+    condition = Q(expires_at__lte=ctx.now)
+    site_wide = Q(**{f"{_topic_field(rule.measured_from)}__lt": ctx.cutoff(rule)})
+    condition |= site_wide & ~Q(board_id__in=[o.board_id for o in ctx.boards])
+    for override in ctx.boards:
         condition |= Q(board_id=override.board_id) & Q(
-            **{f"{_topic_field(override.measured_from)}__lt": _cutoff(override, now)}
+            **{f"{_topic_field(override.measured_from)}__lt": ctx.cutoff(override)}
         )
     return Topic.objects.filter(condition)
 
 
-def due_posts(now) -> QuerySet:
+def due_posts(ctx: Context) -> QuerySet:
     """Return single posts past the end their author chose."""
-    return Post.objects.filter(expires_at__lte=now)
+    from forum.models import Post
+
+    return Post.objects.filter(expires_at__lte=ctx.now)
 
 
-def due_cases(now) -> QuerySet:
-    return Case.objects.filter(resolved_at__lt=_cutoff(RetentionRule.for_kind(Kind.REPORTS), now))
+def due_accounts(ctx: Context) -> QuerySet:
+    """Return accounts unused past the rule (superusers are kept: someone must run the site)."""
+    from accounts.models import User
 
-
-def due_log_entries(now) -> QuerySet:
-    cutoff = _cutoff(RetentionRule.for_kind(Kind.MODERATION_LOG), now)
-    return ModerationLogEntry.objects.filter(created_at__lt=cutoff)
-
-
-def due_admin_log_entries(now) -> QuerySet:
-    cutoff = _cutoff(RetentionRule.for_kind(Kind.MODERATION_LOG), now)
-    return AdminLogEntry.objects.filter(action_time__lt=cutoff)
-
-
-def due_accounts(now) -> QuerySet:
-    """Return accounts unused past the rule (admins are kept: someone must run the site)."""
-    cutoff = _cutoff(RetentionRule.for_kind(Kind.ACCOUNTS), now)
+    cutoff = ctx.cutoff(Kind.ACCOUNTS)
     unused = Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff.date())
     return User.objects.filter(unused, is_superuser=False)
 
 
-def due_sessions(now) -> QuerySet:
-    return Session.objects.filter(expire_date__lt=now)
+def due_sessions(ctx: Context) -> QuerySet:
+    """Return sessions that expired, or that were left idle longer than the rule.
+
+    A session is saved at sign-in and whenever it changes, and each save sets its end to
+    SESSION_COOKIE_AGE later; so the last save was `expire_date - SESSION_COOKIE_AGE`.
+    """
+    from django.contrib.sessions.models import Session
+
+    idle = datetime.timedelta(days=ctx.rules[Kind.SESSIONS].days)
+    last_save_before = ctx.now - idle + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    return Session.objects.filter(Q(expire_date__lt=ctx.now) | Q(expire_date__lt=last_save_before))
 
 
-def _delete_rows(model) -> Callable[[list], int]:
-    def delete(ids):
-        with transaction.atomic():
-            return model.objects.filter(pk__in=ids).delete()[1].get(model._meta.label, 0)
+def _by_timestamp(kind: str, label: str, field_name: str) -> Callable[[Context], QuerySet | None]:
+    """Return a query builder: rows of `label` whose `field_name` is older than the rule."""
 
-    return delete
+    def due(ctx: Context) -> QuerySet | None:
+        model = _model(label, field_name)
+        if model is None:
+            return None
+        return model._default_manager.filter(**{f"{field_name}__lt": ctx.cutoff(kind)})
+
+    return due
 
 
-def _delete_topics(ids) -> int:
-    return forum_actions.delete_topics(ids)[0]
+def due_invites(ctx: Context) -> QuerySet | None:
+    """Return unused invites past their end, and used ones past the rule (the inviter link).
+
+    Skipped until an Invite model with `used_at` and `expires_at` exists (issue 5).
+    """
+    model = _model("accounts.Invite", "used_at", "expires_at") or _model(
+        "invites.Invite", "used_at", "expires_at"
+    )
+    if model is None:
+        return None
+    unused = Q(used_at__isnull=True, expires_at__lt=ctx.now)
+    return model._default_manager.filter(unused | Q(used_at__lt=ctx.cutoff(Kind.INVITES)))
 
 
-def _topics_within_budget(queryset, batch_size) -> list[int]:
-    """Return due topic ids holding about `batch_size` posts in all (at least one topic).
+# How a batch is deleted ----------------------------------------------------------------
+
+
+def _delete_rows(part: "Part", ctx: Context, ids: list) -> Counter:
+    """Lock the picked rows that are still due, and delete them (the ORM's cascades apply)."""
+    with transaction.atomic():
+        queryset = part.due(ctx)
+        still = list(queryset.filter(pk__in=ids).select_for_update().values_list("pk", flat=True))
+        if not still:
+            return Counter()
+        model = queryset.model
+        counts = model._base_manager.filter(pk__in=still).delete()[1]
+        return Counter({part.label: counts.get(model._meta.label, 0)})
+
+
+def _delete_topics(part: "Part", ctx: Context, ids: list) -> Counter:
+    """Delete due topics with every post in them; board counters follow."""
+    from forum import actions as forum_actions
+
+    with transaction.atomic():
+        locked = forum_actions.lock_topics(ids)
+        still = list(due_topics(ctx).filter(pk__in=locked).values_list("pk", flat=True))
+        if not still:
+            return Counter()
+        topics, posts = forum_actions.delete_topics(still)
+    return Counter({"topics": topics, "posts": posts})
+
+
+def _delete_posts(part: "Part", ctx: Context, ids: list) -> Counter:
+    """Delete single due posts; their topics are recounted (and go if left empty)."""
+    from forum import actions as forum_actions
+
+    with transaction.atomic():
+        still = list(due_posts(ctx).filter(pk__in=ids).values_list("pk", flat=True))
+        if not still:
+            return Counter()
+        posts, topics = forum_actions.delete_posts(still)
+    return Counter({"posts": posts, "topics": topics})
+
+
+def _topics_within_budget(queryset: QuerySet, batch_size: int) -> list:
+    """Return due topic ids holding about `batch_size` rows in all (at least one topic).
 
     A batch is measured in rows deleted, not topics, so one transaction stays short
     whether topics are small or hold ten thousand posts.
@@ -124,37 +197,102 @@ def _topics_within_budget(queryset, batch_size) -> list[int]:
     return ids
 
 
-def _delete_posts(ids) -> int:
-    return forum_actions.delete_posts(ids)[0]
+def _count_topics(ctx: Context) -> Counter:
+    from forum.models import Post
+
+    topics = due_topics(ctx)
+    return Counter({"topics": topics.count(), "posts": Post.objects.filter(topic__in=topics).count()})
 
 
-def _delete_accounts(ids) -> int:
-    """Delete accounts; their posts stay as "former member" (authors are set empty)."""
-    with transaction.atomic():
-        return User.objects.filter(pk__in=ids).delete()[1].get(User._meta.label, 0)
+def _count_posts(ctx: Context) -> Counter:
+    """Count posts due on their own, leaving out those whose topic goes anyway."""
+    return Counter({"posts": due_posts(ctx).exclude(topic__in=due_topics(ctx)).count()})
 
 
-PARTS = [
-    Part(Kind.POSTS, "topics", due_topics, _delete_topics, pick=_topics_within_budget),
-    Part(Kind.POSTS, "posts", due_posts, _delete_posts),
-    Part(Kind.REPORTS, "report cases", due_cases, _delete_rows(Case)),
-    Part(Kind.MODERATION_LOG, "moderation log entries", due_log_entries, _delete_rows(ModerationLogEntry)),
-    Part(Kind.MODERATION_LOG, "admin log entries", due_admin_log_entries, _delete_rows(AdminLogEntry)),
-    Part(Kind.ACCOUNTS, "accounts", due_accounts, _delete_accounts),
-    Part(Kind.SESSIONS, "sessions", due_sessions, _delete_rows(Session)),
-]
+# The registry ----------------------------------------------------------------------------
 
 
-def counts(now=None) -> dict[str, int]:
-    """Return how many rows of each part the next run would delete."""
-    now = now or timezone.now()
-    return {part.label: part.due(now).count() for part in PARTS}
+@dataclass(frozen=True)
+class Part:
+    """One kind of row an expiry rule deletes."""
+
+    kind: str  # the rule it follows (Kind)
+    label: str  # what the summary calls the rows
+    due: Callable[[Context], QuerySet | None]  # None: the model is not there, skip
+    delete: Callable[["Part", Context, list], Counter] = _delete_rows
+    pick: Callable[[QuerySet, int], list] | None = None
+    count: Callable[[Context], Counter] | None = None
+
+    def next_batch(self, ctx: Context, batch_size: int, after=None) -> list:
+        """Return the next ids due after `after` (ids only grow, so every run ends)."""
+        queryset = self.due(ctx)
+        if queryset is None:
+            return []
+        if after is not None:
+            queryset = queryset.filter(pk__gt=after)
+        if self.pick is not None:
+            return self.pick(queryset, batch_size)
+        return list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
+
+    def due_counts(self, ctx: Context) -> Counter:
+        if self.count is not None:
+            return self.count(ctx)
+        queryset = self.due(ctx)
+        return Counter({self.label: queryset.count() if queryset is not None else 0})
 
 
-def counts_by_kind(now=None) -> dict[str, int]:
-    result: dict[str, int] = {kind: 0 for kind in Kind.values}
-    for part, number in zip(PARTS, counts(now).values()):
-        result[part.kind] += number
+REGISTRY: list[Part] = [
+    Part(Kind.POSTS, "topics", due_topics, _delete_topics, pick=_topics_within_budget,
+         count=_count_topics),
+    Part(Kind.POSTS, "posts", due_posts, _delete_posts, count=_count_posts),
+    Part(Kind.REPORTS, "report cases", _by_timestamp(Kind.REPORTS, "moderation.Case", "resolved_at")),
+    Part(Kind.MODERATION_LOG, "moderation log entries",
+         _by_timestamp(Kind.MODERATION_LOG, "moderation.LogEntry", "created_at")),
+    Part(Kind.MODERATION_LOG, "admin log entries",
+         _by_timestamp(Kind.MODERATION_LOG, "admin.LogEntry", "action_time")),
+    Part(Kind.ACCOUNTS, "accounts", due_accounts),
+    Part(Kind.INVITES, "invites", due_invites),
+    Part(Kind.SESSIONS, "sessions", due_sessions),
+]  # fmt: skip
+PARTS = REGISTRY  # the name earlier code used
+LABELS = list(dict.fromkeys(["topics", "posts", *(part.label for part in REGISTRY)]))
+
+
+# Reading and running ---------------------------------------------------------------------
+
+
+def counts(now=None, *, ctx: Context | None = None) -> dict[str, int]:
+    """Return how many rows of each kind the next run would delete (nothing is deleted)."""
+    ctx = ctx or Context.load(now)
+    total = Counter({label: 0 for label in LABELS})
+    for part in REGISTRY:
+        total.update(part.due_counts(ctx))
+    return {label: total[label] for label in LABELS}
+
+
+def counts_by_kind(now=None, *, ctx: Context | None = None) -> dict[str, int]:
+    """Return how many rows the next run deletes under each rule."""
+    ctx = ctx or Context.load(now)
+    result = Counter({kind: 0 for kind in Kind.values})
+    for part in REGISTRY:
+        result[part.kind] += sum(part.due_counts(ctx).values())
+    return dict(result)
+
+
+def counts_by_board(now=None, *, ctx: Context | None = None) -> dict[int, dict[str, int]]:
+    """Return {board id: {"topics": n, "posts": n}} due at the next run, member choices included."""
+    from forum.models import Post
+
+    ctx = ctx or Context.load(now)
+    result: dict[int, dict[str, int]] = {}
+    for row in due_topics(ctx).values("board_id").annotate(n=Count("id")):
+        result.setdefault(row["board_id"], {"topics": 0, "posts": 0})["topics"] = row["n"]
+    topics = due_topics(ctx)
+    alone = due_posts(ctx).exclude(topic__in=topics)
+    with_topics = Post.objects.filter(topic__in=topics)
+    for queryset in (with_topics, alone):
+        for row in queryset.values("topic__board_id").annotate(n=Count("id")):
+            result.setdefault(row["topic__board_id"], {"topics": 0, "posts": 0})["posts"] += row["n"]
     return result
 
 
@@ -166,39 +304,67 @@ SQLITE_EXPIRY_CACHE_KIB = 128 * 1024
 SQLITE_EXPIRY_CHECKPOINT_PAGES = 25_000
 
 
-def run(*, now=None, batch_size=DEFAULT_BATCH, progress=None, parts: Iterable[Part] = PARTS) -> dict[str, int]:
-    """Delete everything due, batch by batch. Return {part label: rows deleted}."""
-    now = now or timezone.now()
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = -{SQLITE_EXPIRY_CACHE_KIB}")
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_EXPIRY_CHECKPOINT_PAGES}")
-    deleted: dict[str, int] = {}
-    for part in parts:
-        total = 0
-        while True:
-            ids = part.next_batch(now, batch_size)
-            if not ids:
-                break
-            total += part.delete(ids)
-            if progress:
-                progress(part.label, total)
-        deleted[part.label] = total
-    if any(deleted.values()):
-        flush_deleted_pages()
-    return deleted
+def _sqlite_pragmas(values: dict[str, object]) -> dict[str, object]:
+    """Set SQLite pragmas on this connection; return their previous values."""
+    previous = {}
+    with connection.cursor() as cursor:
+        for name, value in values.items():
+            cursor.execute(f"PRAGMA {name}")
+            previous[name] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {name} = {value}")
+    return previous
 
 
-def flush_deleted_pages() -> None:
-    """On SQLite, copy the write-ahead log into the file and empty it.
+def run(*, now=None, batch_size=DEFAULT_BATCH, progress=None, parts: Iterable[Part] | None = None) -> dict[str, int]:
+    """Delete everything due, batch by batch. Return {label: rows deleted}.
 
-    With secure_delete on, freed pages are zeroed in the database file; the checkpoint makes
-    sure no older copy of a deleted row stays behind in the WAL file.
+    `progress(label, total)` is called after every batch with the running total of `label`.
     """
+    ctx = Context.load(now)
+    batch_size = max(1, batch_size)
+    tuned = None
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
+        tuned = _sqlite_pragmas({"cache_size": -SQLITE_EXPIRY_CACHE_KIB,
+                                 "wal_autocheckpoint": SQLITE_EXPIRY_CHECKPOINT_PAGES})  # fmt: skip
+    deleted = Counter({label: 0 for label in LABELS})
+    try:
+        for part in parts if parts is not None else REGISTRY:
+            after = None
+            while ids := part.next_batch(ctx, batch_size, after):
+                after = ids[-1]
+                deleted.update(part.delete(part, ctx, ids))
+                if progress:
+                    progress(part.label, deleted[part.label])
+    finally:
+        if tuned is not None:
+            _sqlite_pragmas(tuned)
+    if not flush_deleted_pages():
+        logger.warning(
+            "The SQLite write-ahead log could not be emptied (a long read kept it busy); "
+            "the next run tries again."
+        )
+    return {label: deleted[label] for label in LABELS}
+
+
+def flush_deleted_pages(*, attempts: int = 3) -> bool:
+    """On SQLite, copy the write-ahead log into the file and empty it. Return False if busy.
+
+    With secure_delete on, a deleted row's page is zeroed in the log; the checkpoint writes
+    the zeroed page over the old one in the database file, and truncating the log removes
+    older copies of the page from it. Run on every pass, it also bounds how long rows that
+    members or moderators deleted between runs linger in the log. A reader in the middle of
+    a long read can keep the log busy; the next run tries again.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0].lower() != "wal":
+            return True
+        for attempt in range(attempts):
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def boards_with_own_rule() -> QuerySet:
-    return Board.objects.filter(retention__isnull=False)
+            busy, _log, _done = cursor.fetchone()
+            if not busy:
+                return True
+            time.sleep(0.2 * (attempt + 1))
+    return False

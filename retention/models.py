@@ -21,6 +21,7 @@ class Measure(models.TextChoices):
     LAST_ACTIVITY = "last_activity", _("last activity")
     RESOLUTION = "resolution", _("resolution")
     LAST_LOGIN = "last_login", _("last sign-in")
+    USE = "use", _("use")
 
 
 # The defaults of DESIGN.md's data life cycle, and what each kind may be measured from.
@@ -29,7 +30,8 @@ DEFAULTS = {
     Kind.REPORTS: (30, Measure.RESOLUTION),
     Kind.MODERATION_LOG: (90, Measure.CREATION),
     Kind.ACCOUNTS: (365, Measure.LAST_LOGIN),
-    Kind.INVITES: (180, Measure.CREATION),
+    # An unused invite goes when it expires; a used one keeps the inviter link this long.
+    Kind.INVITES: (180, Measure.USE),
     Kind.SESSIONS: (14, Measure.LAST_ACTIVITY),
 }
 ALLOWED_MEASURES = {
@@ -37,7 +39,7 @@ ALLOWED_MEASURES = {
     Kind.REPORTS: {Measure.RESOLUTION},
     Kind.MODERATION_LOG: {Measure.CREATION},
     Kind.ACCOUNTS: {Measure.LAST_LOGIN},
-    Kind.INVITES: {Measure.CREATION},
+    Kind.INVITES: {Measure.USE},
     Kind.SESSIONS: {Measure.LAST_ACTIVITY},
 }
 
@@ -47,7 +49,19 @@ class RetentionRule(models.Model):
     days = models.PositiveIntegerField(
         _("kept for (days)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_DAYS)]
     )
-    measured_from = models.CharField(_("counted from"), max_length=20, choices=Measure)
+    measured_from = models.CharField(
+        _("counted from"),
+        max_length=20,
+        choices=Measure,
+        help_text=_(
+            "Posts and topics: a topic goes, with every post in it, this many days after its "
+            "last activity or after it was started (a board may have its own rule). Reports: "
+            "after the case was resolved. Moderation log (and the admin log): after the entry "
+            "was written. Accounts: after the last sign-in. Invites: after use (an unused "
+            "invite goes when it expires). Sessions: after the last sign-in or change; expired "
+            "sessions always go."
+        ),
+    )
 
     class Meta:
         verbose_name = _("retention rule")

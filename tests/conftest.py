@@ -1,5 +1,6 @@
 """Shared fixtures: factories that return a function, as in django-allauth's tests."""
 
+import datetime
 import itertools
 
 import pytest
@@ -39,6 +40,7 @@ def user_factory(db):
     def make(username=None, *, password=PASSWORD, established=True, **fields):
         if established:
             fields.setdefault("approved_post_count", 100)
+            fields.setdefault("date_joined", datetime.date.today() - datetime.timedelta(days=365))
         return User.objects.create_user(username or f"user{next(_numbers)}", password, **fields)
 
     return make

@@ -1,5 +1,7 @@
 """Actions keep counters equal to a recount, and hold what the rules say to hold."""
 
+import datetime
+
 import pytest
 
 from forum import actions
@@ -100,6 +102,8 @@ def test_new_members_posts_are_held_and_seen_only_by_them_and_moderators(
 
 
 def test_approving_held_posts_ends_probation(board, new_member, site, topic):
+    new_member.date_joined -= datetime.timedelta(days=site.probation_days)
+    new_member.save()
     for n in range(site.new_member_held_posts):
         post = actions.create_reply(topic, author=new_member, body=f"held {n}")
         assert post.status == Status.HELD
@@ -107,6 +111,18 @@ def test_approving_held_posts_ends_probation(board, new_member, site, topic):
     new_member.refresh_from_db()
     assert new_member.approved_post_count == site.new_member_held_posts
     assert actions.create_reply(topic, author=new_member, body="free").status == Status.VISIBLE
+
+
+def test_probation_lifts_when_the_account_is_old_enough(board, user_factory, site, topic):
+    import time_machine
+
+    young = user_factory("young", approved_post_count=50, established=False)
+    assert actions.create_reply(topic, author=young, body="early").status == Status.HELD
+    joined = datetime.datetime.combine(young.date_joined, datetime.time(12), tzinfo=datetime.UTC)
+    with time_machine.travel(joined + datetime.timedelta(days=site.probation_days - 1), tick=False):
+        assert actions.create_reply(topic, author=young, body="still early").status == Status.HELD
+    with time_machine.travel(joined + datetime.timedelta(days=site.probation_days), tick=False):
+        assert actions.create_reply(topic, author=young, body="on time").status == Status.VISIBLE
 
 
 def test_boards_that_need_approval_hold_every_post(board_factory, member, moderator):

@@ -1,5 +1,6 @@
 """Seed a forum at benchmark scale with bulk inserts (for bench/, never for production)."""
 
+import datetime
 import itertools
 import random
 import time
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         self._say(f"{len(boards)} boards", started)
 
         password = make_password(opts["password"])
-        joined = today()
+        joined = today() - datetime.timedelta(days=365)  # members past probation
         member_ids = self._bulk(
             User,
             (

@@ -1,5 +1,6 @@
 """Create demo boards, topics and three accounts (member, moderator, admin)."""
 
+import datetime
 import secrets
 
 from django.core.management.base import BaseCommand
@@ -7,6 +8,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.models import SiteSettings, User
+from accounts.timeutil import today
 from forum import actions
 from forum.models import Board, Visibility
 
@@ -129,7 +131,8 @@ class Command(BaseCommand):
             site = SiteSettings.load()
             people = {
                 "member": User.objects.create_user(
-                    "river", passwords["member"], approved_post_count=site.new_member_held_posts
+                    "river", passwords["member"], approved_post_count=site.new_member_held_posts,
+                    date_joined=today() - datetime.timedelta(days=site.probation_days + 30),
                 ),
                 "moderator": User.objects.create_user(
                     "lantern", passwords["moderator"], is_global_moderator=True
