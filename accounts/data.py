@@ -8,6 +8,7 @@ call them all, so a new app with personal data adds itself here and nowhere else
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import User
 
@@ -47,9 +48,27 @@ def export(user: User) -> dict:
     return data
 
 
+def end_sessions(user: User) -> int:
+    """Delete every session signed in as `user`, on every device. Return how many.
+
+    Sessions store only the member id, inside their signed data, so they are decoded.
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    doomed = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
 @transaction.atomic
 def erase(user: User, *, delete_content: bool) -> None:
-    """Delete the account; with `delete_content`, everything the member wrote goes too."""
+    """Delete the account and end its sessions; with `delete_content`, what it wrote goes too."""
     for eraser in _erasers:
         eraser(user, delete_content=delete_content)
+    end_sessions(user)
     User.objects.filter(pk=user.pk).delete()

@@ -1,7 +1,29 @@
 """Forms of the member's own account pages."""
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class LoginForm(AllauthLoginForm):
+    """Sign-in, with the choice to stay signed in spelled out."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in on this device for 14 days")
+            self.fields["remember"].help_text = _(
+                "Leave this off on a shared phone or computer: you are then signed out when the "
+                "browser closes, or after a while without a visit."
+            )
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["quick_exit_signs_out"]
 
 
 class PasswordConfirmForm(forms.Form):

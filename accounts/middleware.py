@@ -1,6 +1,11 @@
 """Response headers that protect members: no caching of pages, no powerful features."""
 
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils.translation import gettext as _
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
@@ -21,3 +26,33 @@ class PrivacyHeadersMiddleware:
         add_never_cache_headers(response)
         response.headers["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response
+
+
+IDLE_KEY = "hearth_idle_until"
+IDLE_STEP_SECONDS = 300
+
+
+class IdleSignOutMiddleware:
+    """End sessions that were not kept signed in after the admin's idle time.
+
+    The session keeps only when it lapses, rounded up to five minutes, and is written at most
+    once in five minutes: it is no record of visits, and it goes with the session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.get_expire_at_browser_close():
+            now = int(time.time())
+            until = request.session.get(IDLE_KEY)
+            if until is not None and until < now:
+                logout(request)
+                messages.info(request, _("You were signed out after a while without a visit."))
+            else:
+                idle = request.site.session_idle_minutes * 60
+                fresh = (now + idle) // IDLE_STEP_SECONDS * IDLE_STEP_SECONDS + IDLE_STEP_SECONDS
+                if until is None or fresh - until >= IDLE_STEP_SECONDS:
+                    request.session[IDLE_KEY] = fresh
+        return self.get_response(request)

@@ -5,20 +5,34 @@ import json
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import data, ratelimit
-from .forms import DeleteAccountForm, PasswordConfirmForm
+from .forms import DeleteAccountForm, PasswordConfirmForm, PreferencesForm
+from .models import User
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account(request):
-    return render(request, "accounts/account.html")
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        User.objects.filter(pk=request.user.pk).update(**form.cleaned_data)
+        messages.success(request, _("Your choice is saved."))
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", {"form": form})
 
 
 def quick_exit(request):
-    """Leave for a neutral site at once; the referrer policy keeps our address out of it."""
+    """Leave for a neutral site at once, signing out if the member chose so.
+
+    The referrer policy keeps our address out of the next site's logs.
+    """
+    if request.user.is_authenticated and request.user.quick_exit_signs_out:
+        logout(request)
     response = HttpResponseRedirect(request.site.quick_exit_url)
     response["Referrer-Policy"] = "no-referrer"
     return response

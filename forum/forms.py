@@ -4,9 +4,10 @@ from django import forms
 from django.conf import settings
 import datetime
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
+
+from accounts.timeutil import coarse_now
 
 from . import expiry
 
@@ -62,8 +63,9 @@ class ExpiryMixin:
         )
 
     def expires_at(self):
+        """Return the chosen end, from the hour (an exact time would date the post)."""
         days = self.cleaned_data.get("expires_in")
-        return timezone.now() + datetime.timedelta(days=days) if days else None
+        return coarse_now() + datetime.timedelta(days=days) if days else None
 
 
 class PostForm(ExpiryMixin, forms.Form):

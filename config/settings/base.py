@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.PrivacyHeadersMiddleware",
+    "accounts.middleware.IdleSignOutMiddleware",
     "moderation.middleware.StaffTwoFactorMiddleware",
 ]
 
@@ -183,6 +184,9 @@ else:
 # Sessions: in the database (shared by every worker), closed at logout, 14 days at most.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Sessions end when the browser closes unless the member ticks "keep me signed in"
+# (14 days); those that end at browser close also end after the admin's idle time.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "hearth_session"
@@ -215,6 +219,7 @@ LOGIN_REDIRECT_URL = "forum:board_index"
 
 # django-allauth: pseudonym and password, no email anywhere.
 ACCOUNT_ADAPTER = "accounts.adapter.HearthAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

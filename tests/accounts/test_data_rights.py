@@ -163,3 +163,41 @@ def test_password_guessing_on_the_wipe_form_is_rate_limited(client_for, member):
 def test_signed_in_pages_link_to_the_wipe(client_for, member, topic):
     text = client_for(member).get(topic.get_absolute_url()).text
     assert re.search(r'href="/account/wipe/"', text)
+
+
+def test_the_wipe_ends_the_members_sessions_on_every_device(client_for, member, other_member, password):
+    from django.contrib.sessions.models import Session
+
+    phone, laptop, someone_else = client_for(member), client_for(member), client_for(other_member)
+    assert Session.objects.count() == 3
+    phone.post(reverse("accounts:panic_wipe"), {"password": password})
+    assert Session.objects.count() == 1
+    assert laptop.get(reverse("accounts:account")).status_code == 302
+    assert someone_else.get(reverse("accounts:account")).status_code == 200
+
+
+def test_the_neutral_page_loads_nothing_and_names_nothing(client_for, member, password, site):
+    response = client_for(member).post(reverse("accounts:panic_wipe"), {"password": password})
+    page = response.text
+    assert "<link" not in page and "<script" not in page and "<img" not in page
+    assert "/static/" not in page and site.site_name not in page
+    assert 'href="/' not in page  # no way back into the site from the neutral page
+
+
+def test_export_of_a_member_who_wrote_nothing_has_empty_sections(client_for, member, password):
+    data = json.loads(_download(client_for(member), password).content)
+    assert data["account"]["pseudonym"] == "member"
+    assert data["forum"] == {"topics": [], "posts": []}
+    assert data["moderation"]["reports_made"] == []
+
+
+def test_deleting_an_account_keeps_every_counter_equal_to_a_recount(client_for, busy_member, password):
+    client_for(busy_member).post(reverse("accounts:delete_account"), {"password": password, "content": "delete"})
+    for topic in Topic.objects.all():
+        visible = topic.posts.filter(status="visible")
+        assert topic.post_count == visible.count()
+        assert topic.last_post_id == visible.order_by("-id").first().pk
+    for board in Board.objects.all():
+        topics = Topic.objects.filter(board=board, status="visible")
+        assert board.topic_count == topics.count()
+        assert board.post_count == sum(t.post_count for t in topics)

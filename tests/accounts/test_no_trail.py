@@ -77,3 +77,73 @@ def test_gunicorn_keeps_no_access_log():
     config = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
     assert config["accesslog"] is None
     assert "%(h)s" not in config.get("access_log_format", "")
+
+
+PROBE_APP = '''
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+'''
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _raw_request(port: int, payload: bytes) -> bytes:
+    import socket
+    import time
+
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(payload)
+                chunks = []
+                while chunk := s.recv(65536):
+                    chunks.append(chunk)
+                return b"".join(chunks)
+        except ConnectionRefusedError:  # gunicorn is still starting
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def test_gunicorn_with_hearths_config_writes_no_address_or_agent(tmp_path):
+    """Run gunicorn for real: a normal request and a malformed one leave no address in its output."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+
+    (tmp_path / "probe_app.py").write_text(PROBE_APP)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HEARTH_", "DJANGO_"))}
+    env.update(HEARTH_BIND=f"127.0.0.1:{port}", HEARTH_WORKERS="1")
+    log = (tmp_path / "gunicorn.log").open("w+")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(Path(settings.BASE_DIR) / "gunicorn.conf.py"),
+         "--pythonpath", str(tmp_path), "probe_app:app"],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        normal = _raw_request(port, (
+            f"GET /topics/1/ HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: {FORWARDED}\r\n"
+            f"User-Agent: {AGENT}\r\nConnection: close\r\n\r\n"
+        ).encode())  # fmt: skip
+        broken = _raw_request(port, b"\x16\x03 not http at all\r\n\r\n")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert normal.startswith(b"HTTP/1.1 200") and broken.startswith(b"HTTP/1.1 400")
+    log.seek(0)
+    output = log.read()
+    assert "Invalid request from ip=[address]" in output  # gunicorn did log, without the address
+    for secret in ("127.0.0.1", FORWARDED, AGENT, "unique-7f3a", "/topics/1/"):
+        assert secret not in output, f"{secret} in gunicorn's output"

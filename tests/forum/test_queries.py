@@ -18,7 +18,9 @@ def _queries(client, url):
 
 @pytest.fixture
 def clients(client_for, member, site):
-    return {"anonymous": client_for(None), "member": client_for(member)}
+    signed_in = client_for(member)
+    signed_in.get("/")  # the first visit stamps the session's idle deadline; later ones do not
+    return {"anonymous": client_for(None), "member": signed_in}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])

@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
+from accounts.timeutil import coarse_now
 from forum.models import Post, Topic
 from retention.models import BoardRetention, ExpiryChoice
 
@@ -19,12 +20,14 @@ def test_new_topic_form_offers_the_allowed_choices(client_for, member, board):
         assert f'value="{days}"' in page
 
 
+@time_machine.travel(datetime.datetime(2026, 5, 4, 10, 37, 12, tzinfo=datetime.UTC), tick=False)
 def test_choosing_a_day_sets_the_end_of_the_topic_and_its_post(client_for, member, board):
     client_for(member).post(reverse("forum:topic_create", args=[board.slug]),
                             {"title": "brief", "body": "gone tomorrow", "expires_in": "1"})  # fmt: skip
     topic = Topic.objects.get()
-    expected = timezone.now() + datetime.timedelta(days=1)
-    assert abs(topic.expires_at - expected) < datetime.timedelta(minutes=1)
+    expected = coarse_now() + datetime.timedelta(days=1)
+    assert topic.expires_at == expected  # to the hour: an exact end would date the post
+    assert (topic.expires_at.minute, topic.expires_at.second, topic.expires_at.microsecond) == (0, 0, 0)
     assert topic.posts.get().expires_at == topic.expires_at
 
 
