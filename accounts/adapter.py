@@ -67,6 +67,19 @@ class HearthAccountAdapter(DefaultAccountAdapter):
                 )
         return username
 
+    def save_user(self, request, user, form, commit=True):
+        """Save a newcomer; in approval mode the account waits, unable to sign in."""
+        from .models import RegistrationMode, SiteSettings
+
+        user = super().save_user(request, user, form, commit=False)
+        if SiteSettings.load().registration_mode == RegistrationMode.APPROVAL:
+            user.is_active = False
+            user.approval_pending = True
+            user.approval_answer = form.cleaned_data.get("answer", "")
+        if commit:
+            user.save()
+        return user
+
     def send_mail(self, template_prefix, email, context):
         """Hearth has no email: nothing is ever sent."""
         return None

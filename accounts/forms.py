@@ -59,3 +59,4 @@ class DeleteAccountForm(PasswordConfirmForm):
         error_messages={"required": _("Please choose what happens to your posts.")},
     )
     field_order = ["content", "password"]
+

@@ -68,6 +68,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     approved_post_count = models.PositiveIntegerField(_("approved posts"), default=0)
+    # Registration by approval: the account waits, unable to sign in, until a moderator decides.
+    approval_pending = models.BooleanField(_("waiting for approval"), default=False)
+    approval_answer = models.TextField(_("answer to the question for newcomers"), max_length=500, blank=True)
     # The member's own choices.
     quick_exit_signs_out = models.BooleanField(
         _("quick exit also signs me out"),
@@ -110,8 +113,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.suspended_until is not None and self.suspended_until > timezone.now()
 
 
+class RegistrationMode(models.TextChoices):
+    OPEN = "open", _("Open: anyone can join")
+    APPROVAL = "approval", _("Approval: a moderator approves each newcomer")
+
+
 class SiteSettings(models.Model):
     """The one row of settings an admin changes at run time."""
+
+    registration_mode = models.CharField(
+        _("registration"), max_length=10, choices=RegistrationMode, default=RegistrationMode.APPROVAL
+    )
+    approval_question = models.CharField(
+        _("question for newcomers"),
+        max_length=200,
+        default="Who told you about this place, and what brings you here?",
+        help_text=_("Asked at sign-up when a moderator approves each newcomer."),
+    )
 
     site_name = models.CharField(_("site name"), max_length=60, default="Hearth")
     quick_exit_url = models.URLField(

@@ -299,6 +299,26 @@ def set_hold_posts(member, *, actor, reason, hold: bool) -> None:
 
 
 @transaction.atomic
+def approve_signup(member, *, actor, reason) -> None:
+    """Let a newcomer in: they can sign in from now on."""
+    if not User.objects.filter(pk=member.pk, approval_pending=True).update(
+        approval_pending=False, is_active=True
+    ):
+        raise AlreadyHandled
+    member.approval_pending, member.is_active = False, True
+    log(Action.APPROVE_SIGNUP, member, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def refuse_signup(member, *, actor, reason) -> None:
+    """Refuse a request to join: the waiting account is deleted; the log keeps the pseudonym."""
+    if not User.objects.filter(pk=member.pk, approval_pending=True).exists():
+        raise AlreadyHandled
+    log(Action.REFUSE_SIGNUP, member, actor=actor, reason=reason)
+    User.objects.filter(pk=member.pk).delete()
+
+
+@transaction.atomic
 def dismiss_notice(notice, *, member) -> None:
     Notice.objects.filter(pk=notice.pk, member=member, seen_at__isnull=True).update(
         seen_at=coarse_now()

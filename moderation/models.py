@@ -198,6 +198,8 @@ class Action(models.TextChoices):
     BAN = "ban", _("banned")
     HOLD = "hold", _("held every post of")
     RELEASE = "release", _("stopped holding posts of")
+    APPROVE_SIGNUP = "approve_signup", _("let in")
+    REFUSE_SIGNUP = "refuse_signup", _("refused the request to join of")
 
 
 class LogEntryQuerySet(models.QuerySet):

@@ -111,3 +111,17 @@ def can_report(user, target) -> bool:
         return False
     return True
 
+
+
+def signups_visible_to(user) -> QuerySet:
+    """Return the requests to join that `user` may decide: global moderators only."""
+    from accounts.models import User
+
+    if not roles.is_global_moderator(user):
+        return User.objects.none()
+    return User.objects.filter(approval_pending=True)
+
+
+def check_decide_signup(user, member) -> None:
+    if not signups_visible_to(user).filter(pk=member.pk).exists():
+        raise Http404

@@ -13,6 +13,7 @@ urlpatterns = [
     path("posts/<int:pk>/<slug:action>/", views.post_action, name="post_action"),
     path("topics/<int:pk>/", views.topic_tools, name="topic_tools"),
     path("topics/<int:pk>/<slug:action>/", views.topic_action, name="topic_action"),
+    path("signups/<int:pk>/<slug:action>/", views.signup_action, name="signup_action"),
     path("members/<int:pk>/", views.member_tools, name="member_tools"),
     path("members/<int:pk>/<slug:action>/", views.member_action, name="member_action"),
 ]

@@ -77,6 +77,7 @@ def queue(request):
         .select_related("topic__board", "author")
         .order_by("id")[:100]
     )
+    signups = list(permissions.signups_visible_to(request.user).order_by("id")[:100])
     history = _member_history([c.subject_id for c in cases] + [p.author_id for p in held])
     for case in cases:
         case.history = history.get(case.subject_id)
@@ -85,7 +86,32 @@ def queue(request):
         case.notes = [r.note for r in case.reports.all() if r.note]
     for post in held:
         post.history = history.get(post.author_id)
-    return render(request, "moderation/queue.html", {"cases": cases, "held": held})
+    signup_forms = {u.pk: ReasonForm(prefix=f"signup-{u.pk}") for u in signups}
+    for newcomer in signups:
+        newcomer.form = signup_forms[newcomer.pk]
+    return render(request, "moderation/queue.html", {"cases": cases, "held": held, "signups": signups})
+
+
+@moderator_view
+@require_POST
+def signup_action(request, pk, action):
+    """Let a newcomer in, or refuse them, with a reason."""
+    member = get_object_or_404(User, pk=pk)
+    permissions.check_decide_signup(request.user, member)
+    decide = {"approve": actions.approve_signup, "refuse": actions.refuse_signup}.get(action)
+    if decide is None:
+        raise Http404
+    form = ReasonForm(request.POST, prefix=f"signup-{pk}")
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect("moderation:queue")
+    try:
+        decide(member, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The newcomer can sign in now.") if action == "approve"
+                         else _("The request to join was refused and deleted."))  # fmt: skip
+    except actions.AlreadyHandled:
+        messages.info(request, HANDLED)
+    return redirect("moderation:queue")
 
 
 @moderator_view

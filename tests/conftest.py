@@ -148,3 +148,11 @@ def board_mod(user_factory, give_totp, board):
     user = give_totp(user_factory("boardmod"))
     board.moderators.add(user)
     return user
+
+
+@pytest.fixture
+def open_registration(site):
+    """Let anyone join at once (the default, approval, is tested on its own)."""
+    site.registration_mode = "open"
+    site.save()
+    return site

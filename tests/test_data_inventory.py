@@ -88,7 +88,7 @@ def test_no_model_stores_an_ip_address_user_agent_or_email():
 
 
 @pytest.mark.django_db
-def test_sign_up_writes_no_email_row(client):
+def test_sign_up_writes_no_email_row(client, open_registration):
     from allauth.account.models import EmailAddress
 
     response = client.post(

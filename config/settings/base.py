@@ -220,6 +220,7 @@ LOGIN_REDIRECT_URL = "forum:board_index"
 # django-allauth: pseudonym and password, no email anywhere.
 ACCOUNT_ADAPTER = "accounts.adapter.HearthAccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup.SignupExtraForm"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

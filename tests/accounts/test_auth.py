@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_registration")]
 PASSWORD = "a long enough passphrase 42"
 SECRET_IP = "203.0.113.77"
 

@@ -56,7 +56,7 @@ def _database_text() -> str:
 
 
 @pytest.mark.parametrize("proxies", [0, 1], ids=["direct", "behind-a-proxy"])
-def test_a_visit_leaves_no_address_or_user_agent_anywhere(every_log_line, board, topic, site, settings, proxies):
+def test_a_visit_leaves_no_address_or_user_agent_anywhere(every_log_line, board, topic, open_registration, settings, proxies):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies  # behind nginx, the forwarded address is used
     c = Client(REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR=FORWARDED, HTTP_USER_AGENT=AGENT)
     password = "a long enough passphrase 42"

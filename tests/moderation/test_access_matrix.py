@@ -122,6 +122,8 @@ def expectations(w):
         "moderation:post_action": [(reverse("moderation:post_action", args=[p, "hide"]), MODERATOR_POST_ONLY)],
         "moderation:topic_tools": [(reverse("moderation:topic_tools", args=[t]), THIS_BOARDS_MODERATOR)],
         "moderation:topic_action": [(reverse("moderation:topic_action", args=[t, "lock"]), MODERATOR_POST_ONLY)],
+        "moderation:signup_action": [(reverse("moderation:signup_action", args=[w["author"].pk, "approve"]),
+                                      MODERATOR_POST_ONLY)],
         "moderation:member_tools": [(reverse("moderation:member_tools", args=[w["author"].pk]), GLOBAL_MODERATOR)],
         "moderation:member_action": [(reverse("moderation:member_action", args=[w["author"].pk, "warn"]), MODERATOR_POST_ONLY)],
         "reports:report_post": [(reverse("reports:report_post", args=[p]), WRITER)],
