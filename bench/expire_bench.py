@@ -76,7 +76,7 @@ def main():
     django.setup()
     from django.test import Client
 
-    from forum.models import Post, Topic
+    from forum.models import Board, Post, Topic
 
     before = Post.objects.count() + Topic.objects.count()
     client = Client()
@@ -84,7 +84,7 @@ def main():
     done = threading.Event()
 
     def reader():
-        paths = ["/", "/boards/bench-0/"]
+        paths = ["/", Board.objects.get(slug="bench-0").get_absolute_url()]
         n = 0
         while not done.is_set():
             t0 = time.perf_counter()

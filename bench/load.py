@@ -95,13 +95,13 @@ for user in User.objects.filter(username__startswith="bench").order_by("id")[:N_
 board = Board.objects.filter(slug="bench-0").get()
 big = Topic.objects.filter(title="Bench: the long topic").get()
 small = Topic.objects.filter(board=board).exclude(pk=big.pk).order_by("-post_count").first()
-out["board"] = board.slug
-out["deep_board"] = "bench-deep" if Board.objects.filter(slug="bench-deep").exists() else None
+out["board"] = board.pk
+deep = Board.objects.filter(slug="bench-deep").first()
+out["deep_board"] = deep.pk if deep else None
 out["big_topic"] = big.pk
 out["big_topic_pages"] = (big.post_count - 1) // settings.HEARTH["POSTS_PER_PAGE"] + 1
 out["deep_pages"] = (
-    (Board.objects.get(slug="bench-deep").topic_count - 1) // settings.HEARTH["TOPICS_PER_PAGE"] + 1
-    if out["deep_board"] else None
+    (deep.topic_count - 1) // settings.HEARTH["TOPICS_PER_PAGE"] + 1 if deep else None
 )
 out["reply_topic"] = small.pk
 print("BENCH" + json.dumps(out))

@@ -58,7 +58,8 @@ class Board(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("forum:board_detail", kwargs={"slug": self.slug})
+        # Ids only: an address like /boards/legal-help/ in a browser's history says too much.
+        return reverse("forum:board_detail", kwargs={"pk": self.pk})
 
 
 class TopicQuerySet(models.QuerySet):

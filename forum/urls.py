@@ -6,8 +6,9 @@ app_name = "forum"
 
 urlpatterns = [
     path("", views.board_index, name="board_index"),
-    path("boards/<slug:slug>/", views.board_detail, name="board_detail"),
-    path("boards/<slug:slug>/new/", views.topic_create, name="topic_create"),
+    path("boards/<int:pk>/", views.board_detail, name="board_detail"),
+    path("boards/<int:pk>/new/", views.topic_create, name="topic_create"),
+    path("boards/<slug:slug>/", views.board_by_address, name="board_by_address"),
     path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
     path("topics/<int:pk>/reply/", views.reply_create, name="reply_create"),
     path("posts/<int:pk>/", views.post_detail, name="post_detail"),

@@ -24,8 +24,15 @@ def board_index(request):
     return render(request, "forum/board_index.html", {"boards": boards})
 
 
-def board_detail(request, slug):
+def board_by_address(request, slug):
+    """Send an old or typed board address (its slug) to the board's id address."""
     board = get_object_or_404(Board, slug=slug)
+    permissions.check_view_board(request.user, board, request.site)
+    return redirect(board)
+
+
+def board_detail(request, pk):
+    board = get_object_or_404(Board, pk=pk)
     permissions.check_view_board(request.user, board, request.site)
     topics = (
         permissions.topics_visible_to(request.user, board)
@@ -92,8 +99,8 @@ def _held_notice(request, status):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def topic_create(request, slug):
-    board = get_object_or_404(Board, slug=slug)
+def topic_create(request, pk):
+    board = get_object_or_404(Board, pk=pk)
     permissions.check_start_topic(request.user, board, request.site)
     form = TopicForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():

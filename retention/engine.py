@@ -116,6 +116,52 @@ def due_sessions(ctx: Context) -> QuerySet:
     return Session.objects.filter(Q(expire_date__lt=ctx.now) | Q(expire_date__lt=last_save_before))
 
 
+def _idle_lapsed(session, now_ts: int) -> bool:
+    """Return whether a session's idle sign-out time (accounts.middleware) has passed."""
+    from accounts.middleware import IDLE_KEY
+
+    until = session.get_decoded().get(IDLE_KEY)
+    return isinstance(until, int) and until < now_ts
+
+
+def due_idle_sessions(ctx: Context) -> QuerySet:
+    """Return the live sessions to look into for a lapsed idle sign-out time.
+
+    A session not kept signed in ends after the admin's idle time; the middleware only
+    notices on the next visit, which may never come. The time is inside the signed session
+    data, so candidates are decoded (see _pick_idle_sessions).
+    """
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.filter(expire_date__gte=ctx.now)
+
+
+def _pick_idle_sessions(ctx: Context, queryset: QuerySet, batch_size: int) -> list:
+    now_ts = int(ctx.now.timestamp())
+    picked = []
+    for session in queryset.order_by("pk").iterator(chunk_size=2000):
+        if _idle_lapsed(session, now_ts):
+            picked.append(session.pk)
+            if len(picked) >= batch_size:
+                break
+    return picked
+
+
+def _delete_idle_sessions(part: "Part", ctx: Context, ids: list) -> Counter:
+    with transaction.atomic():
+        now_ts = int(ctx.now.timestamp())
+        candidates = part.due(ctx).filter(pk__in=ids).select_for_update()
+        still = [session.pk for session in candidates if _idle_lapsed(session, now_ts)]
+        deleted = candidates.model.objects.filter(pk__in=still).delete()[0] if still else 0
+    return Counter({part.label: deleted})
+
+
+def _count_idle_sessions(ctx: Context) -> Counter:
+    now_ts = int(ctx.now.timestamp())
+    lapsed = sum(1 for s in due_idle_sessions(ctx).iterator(chunk_size=2000) if _idle_lapsed(s, now_ts))
+    return Counter({"sessions": lapsed})
+
+
 def _by_timestamp(kind: str, label: str, field_name: str) -> Callable[[Context], QuerySet | None]:
     """Return a query builder: rows of `label` whose `field_name` is older than the rule."""
 
@@ -221,6 +267,7 @@ class Part:
     due: Callable[[Context], QuerySet | None]  # None: the model is not there, skip
     delete: Callable[["Part", Context, list], Counter] = _delete_rows
     pick: Callable[[QuerySet, int], list] | None = None
+    pick_with_context: Callable[[Context, QuerySet, int], list] | None = None
     count: Callable[[Context], Counter] | None = None
 
     def next_batch(self, ctx: Context, batch_size: int, after=None) -> list:
@@ -230,6 +277,8 @@ class Part:
             return []
         if after is not None:
             queryset = queryset.filter(pk__gt=after)
+        if self.pick_with_context is not None:
+            return self.pick_with_context(ctx, queryset, batch_size)
         if self.pick is not None:
             return self.pick(queryset, batch_size)
         return list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
@@ -253,6 +302,8 @@ REGISTRY: list[Part] = [
     Part(Kind.ACCOUNTS, "accounts", due_accounts),
     Part(Kind.INVITES, "invites", due_invites),
     Part(Kind.SESSIONS, "sessions", due_sessions),
+    Part(Kind.SESSIONS, "sessions", due_idle_sessions, _delete_idle_sessions,
+         pick_with_context=_pick_idle_sessions, count=_count_idle_sessions),
 ]  # fmt: skip
 PARTS = REGISTRY  # the name earlier code used
 LABELS = list(dict.fromkeys(["topics", "posts", *(part.label for part in REGISTRY)]))

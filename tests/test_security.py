@@ -63,7 +63,7 @@ def test_post_without_csrf_token_is_refused_with_a_clear_page(member, topic):
 
 def test_every_form_posts_with_a_csrf_token(client_for, member, topic):
     c = client_for(member)
-    for url in [topic.get_absolute_url(), reverse("forum:topic_create", args=[topic.board.slug]),
+    for url in [topic.get_absolute_url(), reverse("forum:topic_create", args=[topic.board.pk]),
                 reverse("account_change_password"), "/"]:  # fmt: skip
         page = c.get(url).text
         forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", page, re.S | re.I)

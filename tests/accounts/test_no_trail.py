@@ -64,7 +64,7 @@ def test_a_visit_leaves_no_address_or_user_agent_anywhere(every_log_line, board,
     c.post(reverse("account_logout"))
     c.post(reverse("account_login"), {"login": "traveller", "password": "wrong one"})
     c.post(reverse("account_login"), {"login": "traveller", "password": password})
-    c.post(reverse("forum:topic_create", args=[board.slug]), {"title": "hello", "body": "world"})
+    c.post(reverse("forum:topic_create", args=[board.pk]), {"title": "hello", "body": "world"})
     c.post(reverse("reports:report_post", args=[topic.posts.get().pk]), {"reason": "spam"})
     c.get("/no-such-page/")
     c.get(reverse("forum:topic_detail", args=[999999]))

@@ -32,7 +32,7 @@ def test_new_topic_with_bad_input_keeps_the_text_and_writes_nothing(
 ):
     before = _counts(board)
     response = client_for(member).post(
-        reverse("forum:topic_create", args=[board.slug]), {"title": title, "body": body}
+        reverse("forum:topic_create", args=[board.pk]), {"title": title, "body": body}
     )
     assert response.status_code == 200
     assert message in response.text
@@ -47,7 +47,7 @@ def test_new_topic_with_bad_input_keeps_the_text_and_writes_nothing(
 
 def test_bad_input_errors_are_translated(client_for, member, board):
     response = client_for(member).post(
-        reverse("forum:topic_create", args=[board.slug]),
+        reverse("forum:topic_create", args=[board.pk]),
         {"title": "", "body": "Texte gardé"},
         HTTP_ACCEPT_LANGUAGE="fr",
     )
@@ -79,7 +79,7 @@ def test_edit_with_oversized_body_keeps_the_typed_text_and_the_old_post(client_f
 )
 def test_injection_in_title_and_body_is_shown_as_text(client_for, member, board, payload):
     c = client_for(member)
-    c.post(reverse("forum:topic_create", args=[board.slug]), {"title": payload, "body": payload})
+    c.post(reverse("forum:topic_create", args=[board.pk]), {"title": payload, "body": payload})
     topic = Topic.objects.get()
     page = c.get(topic.get_absolute_url()).text
     assert "<script>alert" not in page
@@ -100,7 +100,7 @@ def test_suspended_member_cannot_post_and_is_told_why(client_for, user_factory, 
 
     suspended = user_factory("paused", suspended_until=timezone.now() + timezone.timedelta(days=3))
     c = client_for(suspended)
-    response = c.post(reverse("forum:topic_create", args=[board.slug]), {"title": "t", "body": "b"})
+    response = c.post(reverse("forum:topic_create", args=[board.pk]), {"title": "t", "body": "b"})
     assert response.status_code == 403
     assert "suspended until" in response.text
     assert c.post(reverse("forum:reply_create", args=[topic.pk]), {"body": "b"}).status_code == 403

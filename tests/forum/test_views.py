@@ -32,16 +32,14 @@ def test_trusted_board_is_invisible_to_new_members(client_for, new_member, membe
 
 def test_members_board_answers_404_to_anonymous_exactly_like_a_missing_board(client, members_board):
     hidden = client.get(members_board.get_absolute_url())
-    missing = client.get("/boards/no-such-board/")
+    missing = client.get("/boards/999999/")
     assert hidden.status_code == missing.status_code == 404
 
     def normalised(response, path):
         text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
         return text.replace(path, "PATH")
 
-    assert normalised(hidden, members_board.get_absolute_url()) == normalised(
-        missing, "/boards/no-such-board/"
-    )
+    assert normalised(hidden, members_board.get_absolute_url()) == normalised(missing, "/boards/999999/")
 
 
 def test_board_page_lists_topics(client, topic):
@@ -76,7 +74,7 @@ def test_topic_page_offers_edit_and_delete_to_the_author(client_for, topic, memb
 def test_unknown_ids_answer_404(client_for, member):
     c = client_for(member)
     for url in ("/topics/999999/", "/topics/999999/reply/", "/posts/999999/",
-                "/posts/999999/edit/", "/posts/999999/delete/", "/boards/nope/new/"):
+                "/posts/999999/edit/", "/posts/999999/delete/", "/boards/999999/new/"):
         assert c.get(url).status_code == 404, url
 
 
@@ -96,7 +94,7 @@ def test_held_topic_is_404_for_other_members_and_visible_to_its_author(
 
 def test_member_starts_a_topic(client_for, member, board):
     response = client_for(member).post(
-        reverse("forum:topic_create", args=[board.slug]),
+        reverse("forum:topic_create", args=[board.pk]),
         {"title": "Safe clinics", "body": "Ask for the *evening* doctor."},
     )
     topic = Topic.objects.get(title="Safe clinics")
@@ -107,7 +105,7 @@ def test_member_starts_a_topic(client_for, member, board):
 
 
 def test_anonymous_visitor_is_sent_to_sign_in_to_write(client, board, topic):
-    for url in (reverse("forum:topic_create", args=[board.slug]),
+    for url in (reverse("forum:topic_create", args=[board.pk]),
                 reverse("forum:reply_create", args=[topic.pk])):
         response = client.get(url)
         assert response.status_code == 302
@@ -227,3 +225,10 @@ def test_every_page_has_the_quick_exit_link(client, client_for, member, topic):
         assert reverse("quick_exit") in client.get(url).text, url
     for url in [*pages, reverse("accounts:account"), reverse("account_change_password")]:
         assert reverse("quick_exit") in client_for(member).get(url).text, url
+
+
+def test_board_addresses_carry_ids_and_old_slug_addresses_redirect(client, board, members_board):
+    assert board.get_absolute_url() == f"/boards/{board.pk}/"
+    response = client.get(f"/boards/{board.slug}/")
+    assert response.status_code == 302 and response["Location"] == board.get_absolute_url()
+    assert client.get(f"/boards/{members_board.slug}/").status_code == 404

@@ -78,19 +78,25 @@ def world(user_factory, board_factory, give_totp, site):
 
 def expectations(w):
     """Return {name: [(url, {role: status}), ...]} for every URL name."""
-    p, t, b = w["post"].pk, w["topic"].pk, w["board"].slug
+    p, t, b = w["post"].pk, w["topic"].pk, w["board"].pk
     return {
         "forum:board_index": [("/", everyone(200))],
         "forum:board_detail": [
             (reverse("forum:board_detail", args=[b]), everyone(200)),
-            (reverse("forum:board_detail", args=[w["members_board"].slug]),
+            (reverse("forum:board_detail", args=[w["members_board"].pk]),
              row(404, 200, 200, 200, 404, 200, 200, 200, 200)),
-            (reverse("forum:board_detail", args=[w["trusted_board"].slug]),
+            (reverse("forum:board_detail", args=[w["trusted_board"].pk]),
              row(404, 200, 404, 200, 404, 200, 200, 200, 200)),
-            (reverse("forum:board_detail", args=["missing"]), everyone(404)),
+            (reverse("forum:board_detail", args=[999999]), everyone(404)),
+        ],
+        "forum:board_by_address": [
+            (reverse("forum:board_by_address", args=[w["board"].slug]), everyone(302)),
+            (reverse("forum:board_by_address", args=[w["members_board"].slug]),
+             row(404, 302, 302, 302, 404, 302, 302, 302, 302)),
+            (reverse("forum:board_by_address", args=["missing"]), everyone(404)),
         ],
         "forum:topic_create": [(reverse("forum:topic_create", args=[b]), WRITER),
-                               (reverse("forum:topic_create", args=[w["trusted_board"].slug]),
+                               (reverse("forum:topic_create", args=[w["trusted_board"].pk]),
                                 row(302, 200, 404, 403, 302, 200, 200, 200, 200))],
         "forum:topic_detail": [
             (reverse("forum:topic_detail", args=[t]), everyone(200)),

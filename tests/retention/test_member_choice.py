@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_new_topic_form_offers_the_allowed_choices(client_for, member, board):
-    page = client_for(member).get(reverse("forum:topic_create", args=[board.slug])).text
+    page = client_for(member).get(reverse("forum:topic_create", args=[board.pk])).text
     assert 'name="expires_in"' in page
     for days in (1, 7, 30):
         assert f'value="{days}"' in page
@@ -22,7 +22,7 @@ def test_new_topic_form_offers_the_allowed_choices(client_for, member, board):
 
 @time_machine.travel(datetime.datetime(2026, 5, 4, 10, 37, 12, tzinfo=datetime.UTC), tick=False)
 def test_choosing_a_day_sets_the_end_of_the_topic_and_its_post(client_for, member, board):
-    client_for(member).post(reverse("forum:topic_create", args=[board.slug]),
+    client_for(member).post(reverse("forum:topic_create", args=[board.pk]),
                             {"title": "brief", "body": "gone tomorrow", "expires_in": "1"})  # fmt: skip
     topic = Topic.objects.get()
     expected = coarse_now() + datetime.timedelta(days=1)
@@ -42,9 +42,9 @@ def test_a_reply_can_choose_its_own_end(client_for, other_member, topic):
 def test_choices_at_or_past_the_boards_rule_are_not_offered_or_accepted(client_for, member, board):
     BoardRetention.objects.create(board=board, days=7)
     c = client_for(member)
-    page = c.get(reverse("forum:topic_create", args=[board.slug])).text
+    page = c.get(reverse("forum:topic_create", args=[board.pk])).text
     assert 'value="1"' in page and 'value="7"' not in page and 'value="30"' not in page
-    response = c.post(reverse("forum:topic_create", args=[board.slug]),
+    response = c.post(reverse("forum:topic_create", args=[board.pk]),
                       {"title": "t", "body": "kept text", "expires_in": "30"})  # fmt: skip
     assert response.status_code == 200
     assert "Please pick one of the offered choices." in response.text
@@ -54,5 +54,5 @@ def test_choices_at_or_past_the_boards_rule_are_not_offered_or_accepted(client_f
 
 def test_no_choices_no_field(client_for, member, board):
     ExpiryChoice.objects.all().delete()
-    page = client_for(member).get(reverse("forum:topic_create", args=[board.slug])).text
+    page = client_for(member).get(reverse("forum:topic_create", args=[board.pk])).text
     assert 'name="expires_in"' not in page
