@@ -132,6 +132,12 @@ class SiteSettings(models.Model):
     )
 
     site_name = models.CharField(_("site name"), max_length=60, default="Hearth")
+    neutral_mode = models.BooleanField(
+        _("neutral mode"),
+        default=False,
+        help_text=_("Show only the neutral name, in the page and in every browser tab and history entry."),
+    )
+    neutral_name = models.CharField(_("neutral name"), max_length=60, default="Recipes & Notes")
     quick_exit_url = models.URLField(
         _("quick exit address"),
         default="https://en.wikipedia.org/wiki/Special:Random",
@@ -168,6 +174,11 @@ class SiteSettings(models.Model):
 
     def __str__(self):
         return str(_("Site settings"))
+
+    @property
+    def shown_name(self) -> str:
+        """Return the name pages show: the neutral one in neutral mode."""
+        return self.neutral_name if self.neutral_mode else self.site_name
 
     def save(self, *args, **kwargs):
         self.pk = 1

@@ -111,9 +111,14 @@ def due_sessions(ctx: Context) -> QuerySet:
     """
     from django.contrib.sessions.models import Session
 
+    return Session.objects.filter(expire_date__lt=_session_threshold(ctx))
+
+
+def _session_threshold(ctx: Context) -> datetime.datetime:
+    """Return the end date before which a session is due: expired, or idle past the rule."""
     idle = datetime.timedelta(days=ctx.rules[Kind.SESSIONS].days)
     last_save_before = ctx.now - idle + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    return Session.objects.filter(Q(expire_date__lt=ctx.now) | Q(expire_date__lt=last_save_before))
+    return max(ctx.now, last_save_before)
 
 
 def _idle_lapsed(session, now_ts: int) -> bool:
@@ -133,7 +138,7 @@ def due_idle_sessions(ctx: Context) -> QuerySet:
     """
     from django.contrib.sessions.models import Session
 
-    return Session.objects.filter(expire_date__gte=ctx.now)
+    return Session.objects.filter(expire_date__gte=_session_threshold(ctx))
 
 
 def _pick_idle_sessions(ctx: Context, queryset: QuerySet, batch_size: int) -> list:

@@ -245,3 +245,22 @@ def test_the_admin_page_shows_what_the_next_run_deletes_board_by_board(
 def test_the_next_run_page_is_for_admins_only(client_for, member):
     response = client_for(member).get("/admin/retention/retentionrule/next-run/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_sessions_past_the_admins_idle_sign_out_go_without_waiting_for_a_visit():
+    from accounts.middleware import IDLE_KEY
+
+    def session(**data):
+        store = SessionStore()
+        store.update({"_auth_user_id": "1", **data})
+        store.create()
+        return store.session_key
+
+    now = int(START.timestamp())
+    lapsed = session(**{IDLE_KEY: now - 60})
+    idle_soon = session(**{IDLE_KEY: now + 600})
+    kept_signed_in = session()
+    assert engine.counts()["sessions"] == 1
+    assert engine.run()["sessions"] == 1
+    assert set(Session.objects.values_list("session_key", flat=True)) == {idle_soon, kept_signed_in}
+    assert lapsed not in Session.objects.values_list("session_key", flat=True)
