@@ -6,5 +6,8 @@ from .models import SiteSettings
 
 
 def site(request):
-    """Give templates the site settings, loaded only if a template uses them."""
-    return {"site": getattr(request, "site", None) or SimpleLazyObject(SiteSettings.load)}
+    """Give templates the site settings as `hearth`, loaded only if a template uses them.
+
+    (Not `site`: django-allauth puts the current Site object in its pages' context under it.)
+    """
+    return {"hearth": getattr(request, "site", None) or SimpleLazyObject(SiteSettings.load)}

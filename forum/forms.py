@@ -40,6 +40,8 @@ class PostBodyField(forms.CharField):
 class ExpiryMixin:
     """An optional sooner end the member chooses, from the choices the admin allows."""
 
+    expiry_help = _("Choose a sooner end if you like: it is then deleted for good.")
+
     def __init__(self, *args, board=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_expiry(board)
@@ -58,7 +60,7 @@ class ExpiryMixin:
             coerce=int,
             empty_value=None,
             required=False,
-            help_text=_("Choose a sooner end if you like: it is then deleted for good."),
+            help_text=self.expiry_help,
             error_messages={"invalid_choice": _("Please pick one of the offered choices.")},
         )
 
@@ -73,6 +75,10 @@ class PostForm(ExpiryMixin, forms.Form):
 
 
 class TopicForm(ExpiryMixin, forms.Form):
+    expiry_help = _(
+        "Choose a sooner end if you like: the topic is then deleted for good, "
+        "with every reply in it."
+    )
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX,

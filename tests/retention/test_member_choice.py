@@ -56,3 +56,9 @@ def test_no_choices_no_field(client_for, member, board):
     ExpiryChoice.objects.all().delete()
     page = client_for(member).get(reverse("forum:topic_create", args=[board.pk])).text
     assert 'name="expires_in"' not in page
+
+
+def test_the_topic_form_says_replies_go_with_the_topic(client_for, member, board, topic):
+    c = client_for(member)
+    assert "with every reply in it" in c.get(reverse("forum:topic_create", args=[board.pk])).text
+    assert "with every reply in it" not in c.get(reverse("forum:reply_create", args=[topic.pk])).text
