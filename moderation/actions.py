@@ -298,6 +298,11 @@ def set_hold_posts(member, *, actor, reason, hold: bool) -> None:
     log(Action.HOLD if hold else Action.RELEASE, member, actor=actor, reason=reason)
 
 
+def record_history_viewed(member, *, actor) -> None:
+    """Log that staff opened a member's moderation history: watching is accountable too."""
+    log(Action.VIEW_HISTORY, member, actor=actor, reason="")
+
+
 @transaction.atomic
 def approve_signup(member, *, actor, reason) -> None:
     """Let a newcomer in: they can sign in from now on."""

@@ -198,6 +198,7 @@ class Action(models.TextChoices):
     BAN = "ban", _("banned")
     HOLD = "hold", _("held every post of")
     RELEASE = "release", _("stopped holding posts of")
+    VIEW_HISTORY = "view_history", _("opened the moderation history of")
     APPROVE_SIGNUP = "approve_signup", _("let in")
     REFUSE_SIGNUP = "refuse_signup", _("refused the request to join of")
 
@@ -224,7 +225,7 @@ class LogEntry(models.Model):
     board = models.ForeignKey(
         "forum.Board", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField(max_length=1000)
+    reason = models.TextField(max_length=1000, blank=True)
 
     objects = LogEntryQuerySet.as_manager()
 

@@ -56,7 +56,7 @@ def _member_history(member_ids):
     )
     acted = dict(
         LogEntry.objects.filter(target_member_id__in=member_ids)
-        .exclude(action="auto_hide")
+        .exclude(action__in=["auto_hide", "view_history"])
         .values_list("target_member_id")
         .annotate(n=Count("id"))
     )
@@ -268,7 +268,7 @@ def _member_context(request, member):
     return {
         "member": member,
         "history": history,
-        "entries": LogEntry.objects.filter(target_member=member).newest_first()[:20],
+        "entries": LogEntry.objects.filter(target_member=member).exclude(action="view_history").newest_first()[:20],
         "forms": _forms(MEMBER_ACTIONS, request, member),
     }
 
@@ -277,6 +277,7 @@ def _member_context(request, member):
 def member_tools(request, pk):
     member = get_object_or_404(User, pk=pk)
     permissions.check_act_on_member(request.user, member)
+    actions.record_history_viewed(member, actor=request.user)
     return render(request, "moderation/member_tools.html", _member_context(request, member))
 
 

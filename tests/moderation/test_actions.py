@@ -249,3 +249,12 @@ def test_upholding_an_exposure_report_keeps_the_post_hidden_and_closes_the_case(
     again = _act(client_for(mod), "post", post.pk, "hide", reason="twice")
     assert again.status_code == 302
     assert LogEntry.objects.filter(action="hide").count() == 1
+
+
+def test_opening_a_members_history_is_logged(client_for, mod, member):
+    actions.warn_member(member, actor=mod, reason="earlier")
+    page = client_for(mod).get(reverse("moderation:member_tools", args=[member.pk]))
+    assert page.status_code == 200
+    viewed = LogEntry.objects.filter(action="view_history").get()
+    assert (viewed.actor_name, viewed.target_member) == (mod.username, member)
+    assert "Earlier: 0 upheld reports, 1 moderator actions." in page.text
