@@ -40,6 +40,7 @@ def account_fields(user: User) -> dict:
         "waiting_for_approval": user.approval_pending,
         "answer_when_joining": user.approval_answer,
         "two_factor": sorted(user.authenticator_set.values_list("type", flat=True)),
+        "recovery_codes_left": user.recovery_codes.count(),
     }
 
 

@@ -189,3 +189,20 @@ class SiteSettings(models.Model):
         """Return the settings row, creating it with defaults on first use."""
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class RecoveryCode(models.Model):
+    """One single-use code that lets a member set a new password (there is no email).
+
+    Only a keyed hash of the code is stored; the member sees the codes once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return f"#{self.pk}"

@@ -9,4 +9,6 @@ urlpatterns = [
     path("data/", views.data_export, name="data_export"),
     path("delete/", views.delete_account, name="delete_account"),
     path("wipe/", views.panic_wipe, name="panic_wipe"),
+    path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("recover/", views.recover, name="recover"),
 ]

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import data, ratelimit
-from .forms import DeleteAccountForm, PasswordConfirmForm, PreferencesForm
+from . import data, ratelimit, recovery
+from .forms import DeleteAccountForm, PasswordConfirmForm, PreferencesForm, RecoverForm
 from .models import User
 
 
@@ -106,3 +106,42 @@ def panic_wipe(request):
         return _gone(request)
 
     return _confirmed(request, PasswordConfirmForm, "accounts/panic_wipe.html", wipe)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """Make recovery codes: at once the first time, with the password afterwards."""
+    has_codes = request.user.recovery_codes.exists()
+
+    def show(form=None):
+        response = render(request, "accounts/recovery_codes_new.html",
+                          {"codes": recovery.regenerate(request.user)})  # fmt: skip
+        return response
+
+    if not has_codes:
+        if request.method == "POST":
+            return show()
+        return render(request, "accounts/recovery_codes.html", {"form": None, "has_codes": False})
+    if request.method == "GET":
+        return render(request, "accounts/recovery_codes.html",
+                      {"form": PasswordConfirmForm(user=request.user), "has_codes": True})  # fmt: skip
+    return _confirmed(request, PasswordConfirmForm, "accounts/recovery_codes.html", show)
+
+
+@require_http_methods(["GET", "POST"])
+def recover(request):
+    """Set a new password with a recovery code; every session of the account ends."""
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data["username"].lower()
+        if not ratelimit.is_allowed(request, "recover", key=key):
+            return ratelimit.too_many_requests(request)
+        user = recovery.recover(form.cleaned_data["username"], form.cleaned_data["code"],
+                                form.cleaned_data["password1"])  # fmt: skip
+        if user is not None:
+            messages.success(request, _("Your password is changed and every other session ended. "
+                                        "Please sign in. That code cannot be used again."))  # fmt: skip
+            return redirect("account_login")
+        form.add_error(None, _("That pseudonym and code do not fit together."))
+    return render(request, "accounts/recover.html", {"form": form})

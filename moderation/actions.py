@@ -7,13 +7,13 @@ moderator got there first), and then change nothing.
 
 import datetime
 
-from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import SiteSettings, User
+from accounts.recovery import end_sessions
 from accounts.timeutil import coarse_now
 from forum import actions as forum_actions
 from forum.models import Board, Post, Status, Topic
@@ -267,16 +267,6 @@ def suspend_member(member, *, actor, reason, days: int) -> None:
     member.suspended_until = until
     _resolve_open_cases(member, Case.Resolution.UPHELD)
     log(Action.SUSPEND, member, actor=actor, reason=reason)
-
-
-def end_sessions(member) -> int:
-    """Delete every session of `member` (sessions store only the member id, so decode them)."""
-    doomed = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
-        if str(session.get_decoded().get("_auth_user_id")) == str(member.pk):
-            doomed.append(session.pk)
-    Session.objects.filter(pk__in=doomed).delete()
-    return len(doomed)
 
 
 @transaction.atomic

@@ -216,6 +216,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "forum:board_index"
+ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:recovery_codes"  # a new member makes their codes first
 
 # django-allauth: pseudonym and password, no email anywhere.
 ACCOUNT_ADAPTER = "accounts.adapter.HearthAccountAdapter"
@@ -243,6 +244,8 @@ ACCOUNT_RATE_LIMITS = {
     "post": "6/m/user,60/h/user",
     "report": "10/m/user,40/h/user",
     "search": "20/m/user",
+    # Recovery-code guessing: per account (the key) and per hashed address.
+    "recover": "5/h/key,20/h/ip",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("HEARTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -116,6 +116,8 @@ def expectations(w):
         "forum:post_edit": [(reverse("forum:post_edit", args=[p]), NOT_AUTHOR)],
         "forum:post_delete": [(reverse("forum:post_delete", args=[p]), NOT_AUTHOR)],
         "accounts:account": [(reverse("accounts:account"), SIGNED_IN)],
+        "accounts:recovery_codes": [(reverse("accounts:recovery_codes"), SIGNED_IN)],
+        "accounts:recover": [(reverse("accounts:recover"), everyone(200))],
         "accounts:data_export": [(reverse("accounts:data_export"), SIGNED_IN)],
         "accounts:delete_account": [(reverse("accounts:delete_account"), SIGNED_IN)],
         "accounts:panic_wipe": [(reverse("accounts:panic_wipe"), SIGNED_IN)],

@@ -1,0 +1,62 @@
+"""Account recovery without email: single-use codes, shown once, stored as keyed hashes."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from . import pseudonyms
+from .models import RecoveryCode, User
+
+CODE_COUNT = 8
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
+
+
+def _digest(code: str) -> str:
+    normalised = "".join(c for c in code.lower() if c in ALPHABET)
+    key = hashlib.sha256(f"hearth-recovery:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(16))  # about 79 bits
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+@transaction.atomic
+def regenerate(user: User) -> list[str]:
+    """Replace a member's recovery codes; return the new ones (the only time they exist)."""
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [_new_code() for _ in range(CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, digest=_digest(c)) for c in codes)
+    return codes
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete every session of `user` but `keep` (sessions store only the member id)."""
+    doomed = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
+        if session.pk != keep and str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            doomed.append(session.pk)
+    Session.objects.filter(pk__in=doomed).delete()
+    return len(doomed)
+
+
+@transaction.atomic
+def recover(username: str, code: str, new_password: str) -> User | None:
+    """Use one code to set a new password and end every session. Return None if it does not fit."""
+    user = User.objects.filter(username__iexact=pseudonyms.normalize(username), is_active=True).first()
+    if user is None:
+        return None
+    used = RecoveryCode.objects.filter(user=user, digest=_digest(code)).select_for_update().first()
+    if used is None:
+        return None
+    used.delete()
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    end_sessions(user)
+    return user
