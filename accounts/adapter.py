@@ -11,6 +11,7 @@ from allauth.core.ratelimit import respond_429
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from . import pseudonyms
@@ -72,12 +73,20 @@ class HearthAccountAdapter(DefaultAccountAdapter):
         from .models import RegistrationMode, SiteSettings
 
         user = super().save_user(request, user, form, commit=False)
-        if SiteSettings.load().registration_mode == RegistrationMode.APPROVAL:
+        mode = SiteSettings.load().registration_mode
+        if mode == RegistrationMode.APPROVAL:
             user.is_active = False
             user.approval_pending = True
             user.approval_answer = form.cleaned_data.get("answer", "")
         if commit:
             user.save()
+        if mode == RegistrationMode.INVITE:
+            from .invites import use
+
+            if not use(form.cleaned_data.get("invite", ""), user):
+                # The last use went to someone else a moment ago: nobody joins on it.
+                user.delete()
+                raise ImmediateHttpResponse(redirect("account_signup"))
         return user
 
     def send_mail(self, template_prefix, email, context):

@@ -41,6 +41,12 @@ def account_fields(user: User) -> dict:
         "answer_when_joining": user.approval_answer,
         "two_factor": sorted(user.authenticator_set.values_list("type", flat=True)),
         "recovery_codes_left": user.recovery_codes.count(),
+        "joined_with_invite_from": user.invite.inviter.username if user.invite_id and user.invite.inviter_id else None,
+        "invites_made": [
+            {"made": i.created_at.isoformat(), "ends": i.expires_at.isoformat(), "uses_left": i.uses_left,
+             "last_used": i.used_at.isoformat() if i.used_at else None}
+            for i in user.invites_made.order_by("id")
+        ],
     }
 
 

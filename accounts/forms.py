@@ -88,3 +88,18 @@ class RecoverForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class InviteForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=30, initial=7,
+        error_messages={"min_value": _("At least %(limit_value)s day."),
+                        "max_value": _("At most %(limit_value)s days."),
+                        "invalid": _("Please give a whole number of days.")},
+    )  # fmt: skip
+    uses = forms.IntegerField(
+        label=_("How many people may join with it"), min_value=1, max_value=20, initial=1,
+        error_messages={"min_value": _("At least %(limit_value)s."),
+                        "max_value": _("At most %(limit_value)s."),
+                        "invalid": _("Please give a whole number.")},
+    )  # fmt: skip

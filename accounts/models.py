@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import pseudonyms
+from .timeutil import coarse_now as coarse_now_default
 from .timeutil import day_start, today
 
 
@@ -71,6 +72,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Registration by approval: the account waits, unable to sign in, until a moderator decides.
     approval_pending = models.BooleanField(_("waiting for approval"), default=False)
     approval_answer = models.TextField(_("answer to the question for newcomers"), max_length=500, blank=True)
+    # Who invited whom, through the invite used: the link goes when the invite row expires.
+    invite = models.ForeignKey(
+        "Invite", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitees",
+        verbose_name=_("joined with invite"),
+    )  # fmt: skip
     # The member's own choices.
     quick_exit_signs_out = models.BooleanField(
         _("quick exit also signs me out"),
@@ -116,6 +122,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RegistrationMode(models.TextChoices):
     OPEN = "open", _("Open: anyone can join")
     APPROVAL = "approval", _("Approval: a moderator approves each newcomer")
+    INVITE = "invite", _("Invite only: a valid invite code is needed")
+
+
+class InvitePermission(models.TextChoices):
+    EVERYONE = "everyone", _("Every member")
+    TRUSTED = "trusted", _("Members past probation")
+    MODERATORS = "moderators", _("Moderators only")
 
 
 class SiteSettings(models.Model):
@@ -123,6 +136,9 @@ class SiteSettings(models.Model):
 
     registration_mode = models.CharField(
         _("registration"), max_length=10, choices=RegistrationMode, default=RegistrationMode.APPROVAL
+    )
+    invite_permission = models.CharField(
+        _("who may invite"), max_length=10, choices=InvitePermission, default=InvitePermission.TRUSTED
     )
     approval_question = models.CharField(
         _("question for newcomers"),
@@ -203,6 +219,25 @@ class RecoveryCode(models.Model):
     class Meta:
         verbose_name = _("recovery code")
         verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return f"#{self.pk}"
+
+
+class Invite(models.Model):
+    """An invite code a member made: only its keyed hash is stored, the code is shown once."""
+
+    inviter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invites_made")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=coarse_now_default)
+    expires_at = models.DateTimeField()
+    uses_left = models.PositiveSmallIntegerField(default=1)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invite")
+        verbose_name_plural = _("invites")
+        indexes = [models.Index(fields=["expires_at"], name="accounts_invite_expires")]
 
     def __str__(self):
         return f"#{self.pk}"

@@ -84,3 +84,21 @@ def member_since_month(user) -> datetime.date:
     """Return the first day of the month a member joined (all others ever see)."""
     joined = user.date_joined or today()
     return joined.replace(day=1)
+
+
+def can_invite(user, site) -> bool:
+    """Return whether `user` may make invites, by the admin's setting."""
+    from .models import InvitePermission
+
+    if not is_member(user) or user.is_suspended:
+        return False
+    if site.invite_permission == InvitePermission.MODERATORS:
+        return is_moderator(user)
+    if site.invite_permission == InvitePermission.TRUSTED:
+        return is_trusted(user, site)
+    return True
+
+
+def check_invite(user, site) -> None:
+    if not can_invite(user, site):
+        raise PermissionDenied(_("You cannot invite anyone yet."))

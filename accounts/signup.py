@@ -16,17 +16,39 @@ class SignupExtraForm(forms.Form):
         error_messages={"max_length": _("Please keep your answer under %(limit_value)d characters.")},
     )
 
+    invite = forms.CharField(
+        label=_("Invite code"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Joining here needs an invite from a member."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from .models import RegistrationMode, SiteSettings
 
         site = SiteSettings.load()
+        if site.registration_mode == RegistrationMode.INVITE:
+            self.fields["invite"].required = True
+            self.fields["invite"].error_messages["required"] = _("Please enter your invite code.")
+        else:
+            del self.fields["invite"]
         if site.registration_mode == RegistrationMode.APPROVAL:
             self.fields["answer"].label = site.approval_question
             self.fields["answer"].required = True
             self.fields["answer"].error_messages["required"] = _("Please answer the question.")
         else:
             del self.fields["answer"]
+
+    def clean_invite(self):
+        """One answer for every code that does not open the door, whatever the reason."""
+        from .invites import find_usable
+
+        code = self.cleaned_data.get("invite", "").strip()
+        if find_usable(code) is None:
+            raise forms.ValidationError(_("This invite code cannot be used."), code="invite")
+        return code
 
     def clean_answer(self):
         """Keep the answer as plain text without control characters (it is escaped when shown)."""

@@ -11,4 +11,6 @@ urlpatterns = [
     path("wipe/", views.panic_wipe, name="panic_wipe"),
     path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("recover/", views.recover, name="recover"),
+    path("invites/", views.invite_list, name="invites"),
+    path("invites/<int:pk>/revoke/", views.invite_revoke, name="invite_revoke"),
 ]

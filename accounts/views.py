@@ -6,13 +6,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import data, ratelimit, recovery
-from .forms import DeleteAccountForm, PasswordConfirmForm, PreferencesForm, RecoverForm
-from .models import User
+from . import data, invites, permissions, ratelimit, recovery
+from .forms import DeleteAccountForm, InviteForm, PasswordConfirmForm, PreferencesForm, RecoverForm
+from .models import Invite, User
 
 
 @login_required
@@ -145,3 +146,28 @@ def recover(request):
             return redirect("account_login")
         form.add_error(None, _("That pseudonym and code do not fit together."))
     return render(request, "accounts/recover.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite_list(request):
+    """My invites: make one (the code shows once), see and revoke the ones I made."""
+    permissions.check_invite(request.user, request.site)
+    form = InviteForm(request.POST or None)
+    code = None
+    if request.method == "POST" and form.is_valid():
+        _invite, code = invites.create_invite(
+            request.user, days=form.cleaned_data["days"], uses=form.cleaned_data["uses"]
+        )
+        form = InviteForm()
+    mine = request.user.invites_made.annotate(joined=Count("invitees")).order_by("-id")
+    return render(request, "accounts/invites.html", {"form": form, "code": code, "invites": mine})
+
+
+@login_required
+@require_POST
+def invite_revoke(request, pk):
+    invite = get_object_or_404(Invite, pk=pk, inviter=request.user)
+    invites.revoke(invite)
+    messages.success(request, _("The invite is revoked: its code no longer works."))
+    return redirect("accounts:invites")

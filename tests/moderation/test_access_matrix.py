@@ -70,10 +70,13 @@ def world(user_factory, board_factory, give_totp, site):
     actions.report(post, reporter=users["member"], reason=Reason.SPAM)
     case = Case.objects.get(post=post)
     notice = Notice.objects.create(member=author, text="x")
+    from accounts.invites import create_invite
+
+    invite, _code = create_invite(author)
     return {"users": users, "author": author, "board": board, "members_board": members_board,
             "trusted_board": trusted_board, "topic": topic, "post": post,
             "members_topic": members_topic, "held_topic": held_topic, "case": case,
-            "notice": notice}  # fmt: skip
+            "notice": notice, "invite": invite}  # fmt: skip
 
 
 def expectations(w):
@@ -118,6 +121,10 @@ def expectations(w):
         "accounts:account": [(reverse("accounts:account"), SIGNED_IN)],
         "accounts:recovery_codes": [(reverse("accounts:recovery_codes"), SIGNED_IN)],
         "accounts:recover": [(reverse("accounts:recover"), everyone(200))],
+        # Invites: members past probation (the default setting); moderators always are.
+        "accounts:invites": [(reverse("accounts:invites"), row(302, 200, 403, 403, 302, 200, 200, 200, 200))],
+        "accounts:invite_revoke": [(reverse("accounts:invite_revoke", args=[w["invite"].pk]),
+                                    row(302, 405, 405, 405, 302, 405, 405, 405, 405))],
         "accounts:data_export": [(reverse("accounts:data_export"), SIGNED_IN)],
         "accounts:delete_account": [(reverse("accounts:delete_account"), SIGNED_IN)],
         "accounts:panic_wipe": [(reverse("accounts:panic_wipe"), SIGNED_IN)],

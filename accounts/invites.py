@@ -1,0 +1,61 @@
+"""Invites: long random single-purpose codes, stored as keyed hashes, with an end and a use count."""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Invite, User
+from .timeutil import coarse_now
+
+DEFAULT_DAYS = 7
+MAX_DAYS = 30
+MAX_USES = 20
+
+
+def _digest(code: str) -> str:
+    key = hashlib.sha256(f"hearth-invite:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, code.strip().encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def create_invite(inviter: User, *, days: int = DEFAULT_DAYS, uses: int = 1) -> tuple[Invite, str]:
+    """Make an invite; return it with its code (the only time the code exists)."""
+    code = secrets.token_urlsafe(24)  # 192 bits
+    invite = Invite.objects.create(
+        inviter=inviter, digest=_digest(code), uses_left=uses,
+        expires_at=coarse_now() + datetime.timedelta(days=days),
+    )  # fmt: skip
+    return invite, code
+
+
+def find_usable(code: str) -> Invite | None:
+    """Return the invite a code opens, or None: expired, used up, revoked or mistyped alike."""
+    return Invite.objects.filter(digest=_digest(code), uses_left__gt=0, expires_at__gt=timezone.now()).first()
+
+
+@transaction.atomic
+def use(code: str, newcomer: User) -> bool:
+    """Spend one use of an invite on a newcomer (atomic: two sign-ups cannot share the last use)."""
+    invite = find_usable(code)
+    if invite is None:
+        return False
+    spent = Invite.objects.filter(pk=invite.pk, uses_left__gt=0).update(
+        uses_left=F("uses_left") - 1, used_at=coarse_now()
+    )
+    if not spent:
+        return False
+    User.objects.filter(pk=newcomer.pk).update(invite=invite)
+    newcomer.invite = invite
+    return True
+
+
+@transaction.atomic
+def revoke(invite: Invite) -> None:
+    """Delete an invite: its code stops working at once."""
+    Invite.objects.filter(pk=invite.pk).delete()
