@@ -288,6 +288,36 @@ def set_hold_posts(member, *, actor, reason, hold: bool) -> None:
     log(Action.HOLD if hold else Action.RELEASE, member, actor=actor, reason=reason)
 
 
+def invite_branch(member) -> list[list]:
+    """Return the members `member` brought in, level by level (one query per level)."""
+    levels, frontier, seen = [], [member.pk], {member.pk}
+    while frontier:
+        level = list(User.objects.filter(invite__inviter_id__in=frontier).exclude(pk__in=seen).order_by("id"))
+        if not level:
+            break
+        levels.append(level)
+        frontier = [m.pk for m in level]
+        seen.update(frontier)
+    return levels
+
+
+@transaction.atomic
+def act_on_branch(member, *, actor, reason, action, days=None) -> int:
+    """Hold every post of, or suspend, a member and everyone their invites brought in."""
+    members = [member] + [m for level in invite_branch(member) for m in level]
+    for target in members:
+        if action == "hold":
+            if User.objects.filter(pk=target.pk, posts_held=False).update(posts_held=True):
+                log(Action.HOLD, target, actor=actor, reason=reason)
+        else:
+            suspend_member(target, actor=actor, reason=reason, days=days)
+    return len(members)
+
+
+def record_invite_tree_viewed(member, *, actor) -> None:
+    log(Action.VIEW_INVITE_TREE, member, actor=actor, reason="")
+
+
 def record_history_viewed(member, *, actor) -> None:
     """Log that staff opened a member's moderation history: watching is accountable too."""
     log(Action.VIEW_HISTORY, member, actor=actor, reason="")

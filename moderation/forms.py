@@ -69,3 +69,24 @@ class SuspendForm(ReasonForm):
             "max_value": _("A suspension lasts at most %(limit_value)s days; ban instead."),
         },
     )
+
+
+class BranchForm(ReasonForm):
+    action = forms.ChoiceField(
+        label=_("For this member and everyone their invites brought in"),
+        choices=[("hold", _("Hold every post")), ("suspend", _("Suspend"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose what to do.")},
+    )
+    days = forms.IntegerField(
+        label=_("Suspension in days"), required=False, min_value=1, max_value=MAX_SUSPENSION_DAYS,
+        error_messages={"min_value": _("A suspension lasts at least %(limit_value)s day."),
+                        "max_value": _("A suspension lasts at most %(limit_value)s days; ban instead.")},
+    )  # fmt: skip
+    field_order = ["action", "days", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "suspend" and not data.get("days"):
+            self.add_error("days", _("Please say for how many days."))
+        return data

@@ -199,6 +199,7 @@ class Action(models.TextChoices):
     HOLD = "hold", _("held every post of")
     RELEASE = "release", _("stopped holding posts of")
     VIEW_HISTORY = "view_history", _("opened the moderation history of")
+    VIEW_INVITE_TREE = "view_invite_tree", _("opened the invite tree of")
     APPROVE_SIGNUP = "approve_signup", _("let in")
     REFUSE_SIGNUP = "refuse_signup", _("refused the request to join of")
 

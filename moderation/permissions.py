@@ -125,3 +125,9 @@ def signups_visible_to(user) -> QuerySet:
 def check_decide_signup(user, member) -> None:
     if not signups_visible_to(user).filter(pk=member.pk).exists():
         raise Http404
+
+
+def check_view_invite_tree(user) -> None:
+    """The invite tree is for admins only; everyone else gets 404."""
+    if not roles.is_admin(user):
+        raise Http404

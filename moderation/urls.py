@@ -15,6 +15,8 @@ urlpatterns = [
     path("topics/<int:pk>/<slug:action>/", views.topic_action, name="topic_action"),
     path("signups/<int:pk>/<slug:action>/", views.signup_action, name="signup_action"),
     path("members/<int:pk>/", views.member_tools, name="member_tools"),
+    path("members/<int:pk>/invite-tree/", views.invite_tree, name="invite_tree"),
+    path("members/<int:pk>/invite-tree/act/", views.invite_tree_action, name="invite_tree_action"),
     path("members/<int:pk>/<slug:action>/", views.member_action, name="member_action"),
 ]
 

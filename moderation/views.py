@@ -13,13 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import permissions as roles
 from accounts import ratelimit
 from accounts.models import User
 from forum import permissions as forum_permissions
 from forum.models import Post, Topic
 
 from . import actions, permissions
-from .forms import EditForm, MoveForm, ReasonForm, ReportForm, SuspendForm
+from .forms import BranchForm, EditForm, MoveForm, ReasonForm, ReportForm, SuspendForm
 from .models import Case, LogEntry, Notice, Reason
 
 
@@ -56,7 +57,7 @@ def _member_history(member_ids):
     )
     acted = dict(
         LogEntry.objects.filter(target_member_id__in=member_ids)
-        .exclude(action__in=["auto_hide", "view_history"])
+        .exclude(action__in=["auto_hide", "view_history", "view_invite_tree"])
         .values_list("target_member_id")
         .annotate(n=Count("id"))
     )
@@ -268,7 +269,9 @@ def _member_context(request, member):
     return {
         "member": member,
         "history": history,
-        "entries": LogEntry.objects.filter(target_member=member).exclude(action="view_history").newest_first()[:20],
+        "entries": LogEntry.objects.filter(target_member=member)
+        .exclude(action__in=["view_history", "view_invite_tree"]).newest_first()[:20],
+        "can_view_invite_tree": roles.is_admin(request.user),
         "forms": _forms(MEMBER_ACTIONS, request, member),
     }
 
@@ -360,3 +363,31 @@ def notice_dismiss(request, pk):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     return redirect(next_url)
+
+
+def _tree_context(member, form):
+    inviter = member.invite.inviter if member.invite_id and member.invite.inviter_id else None
+    return {"member": member, "inviter": inviter, "levels": actions.invite_branch(member), "form": form}
+
+
+@moderator_view
+def invite_tree(request, pk):
+    """For admins: who invited a member, and the whole branch they brought in."""
+    permissions.check_view_invite_tree(request.user)
+    member = get_object_or_404(User.objects.select_related("invite__inviter"), pk=pk)
+    actions.record_invite_tree_viewed(member, actor=request.user)
+    return render(request, "moderation/invite_tree.html", _tree_context(member, BranchForm()))
+
+
+@moderator_view
+@require_POST
+def invite_tree_action(request, pk):
+    permissions.check_view_invite_tree(request.user)
+    member = get_object_or_404(User.objects.select_related("invite__inviter"), pk=pk)
+    form = BranchForm(request.POST)
+    if not form.is_valid():
+        return render(request, "moderation/invite_tree.html", _tree_context(member, form), status=400)
+    count = actions.act_on_branch(member, actor=request.user, reason=form.cleaned_data["reason"],
+                                  action=form.cleaned_data["action"], days=form.cleaned_data["days"])  # fmt: skip
+    messages.success(request, _("Done for %(count)d members.") % {"count": count})
+    return redirect("moderation:invite_tree", pk=pk)
