@@ -78,3 +78,8 @@ def test_guessing_codes_is_rate_limited_per_account(member):
 
 def test_sign_in_page_points_to_recovery(client):
     assert reverse("accounts:recover") in client.get(reverse("account_login")).text
+
+
+def test_the_page_says_how_many_codes_are_left(client_for, member):
+    recovery.regenerate(member)
+    assert "You have 8 unused codes." in client_for(member).get(reverse("accounts:recovery_codes")).text
