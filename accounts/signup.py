@@ -29,6 +29,12 @@ class SignupExtraForm(forms.Form):
         from .models import RegistrationMode, SiteSettings
 
         site = SiteSettings.load()
+        if "username" in self.fields:
+            self.fields["username"].label = _("Pseudonym")
+            self.fields["username"].widget.attrs["placeholder"] = ""
+            self.fields["username"].help_text = _(
+                "3 to 30 letters, digits, “_” or “-”. Do not use a name that identifies you."
+            )
         if site.registration_mode == RegistrationMode.INVITE:
             self.fields["invite"].required = True
             self.fields["invite"].error_messages["required"] = _("Please enter your invite code.")
