@@ -1,7 +1,5 @@
 """django-allauth adapter: pseudonyms only, and no client IP address anywhere."""
 
-import hashlib
-import hmac
 import time
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -15,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from . import pseudonyms
+from .hashing import keyed_digest
 
 # The keyed hash rotates once a day: the same address maps to a new value every day, so a
 # cache dump cannot link rate-limit entries across days or be reversed with a table of
@@ -26,10 +25,7 @@ def hashed_client_key(request, *, now: float | None = None) -> str:
     """Return a keyed, rotating hash of the client address: the address itself is never kept."""
     address = get_client_ip(request) or "unknown"
     period = int((now if now is not None else time.time()) // IP_HASH_ROTATION_SECONDS)
-    key = hmac.new(
-        settings.HEARTH_IP_HASH_KEY.encode(), f"hearth-ip:{period}".encode(), hashlib.sha256
-    ).digest()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed_digest(f"ip:{period}", address, key=settings.HEARTH_IP_HASH_KEY)[:32]
 
 
 class HearthAccountAdapter(DefaultAccountAdapter):

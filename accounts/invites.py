@@ -1,15 +1,13 @@
 """Invites: long random single-purpose codes, stored as keyed hashes, with an end and a use count."""
 
 import datetime
-import hashlib
-import hmac
 import secrets
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .hashing import keyed_digest
 from .models import Invite, User
 from .timeutil import coarse_now
 
@@ -19,8 +17,7 @@ MAX_USES = 20
 
 
 def _digest(code: str) -> str:
-    key = hashlib.sha256(f"hearth-invite:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, code.strip().encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("invite", code.strip())
 
 
 @transaction.atomic

@@ -1,15 +1,13 @@
 """Account recovery without email: single-use codes, shown once, stored as keyed hashes."""
 
-import hashlib
-import hmac
 import secrets
 
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
 from . import pseudonyms
+from .hashing import keyed_digest
 from .models import RecoveryCode, User
 
 CODE_COUNT = 8
@@ -17,9 +15,7 @@ ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
 
 
 def _digest(code: str) -> str:
-    normalised = "".join(c for c in code.lower() if c in ALPHABET)
-    key = hashlib.sha256(f"hearth-recovery:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("recovery", "".join(c for c in code.lower() if c in ALPHABET))
 
 
 def _new_code() -> str:

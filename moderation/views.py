@@ -187,14 +187,18 @@ def _forms(table, request, obj, bound=None, **extra):
 
 
 def _act(request, table, name, obj, *, tools, context, redirect_to, **extra):
-    """Run action `name` of `table` on `obj` with the posted form, or show the tools again."""
+    """Run action `name` of `table` on `obj` with the posted form, or show the tools again.
+
+    `context` is a function: the tools page is only built again when the form has errors.
+    """
     if name not in table:
         raise Http404
     action, form_class, done = table[name]
     form = form_class(request.POST, prefix=name, **(extra if form_class is MoveForm else {}))
     if not form.is_valid():
-        context["forms"] = _forms(table, request, obj, bound=(name, form), **extra)
-        return render(request, tools, context, status=400)
+        page = context()
+        page["forms"] = _forms(table, request, obj, bound=(name, form), **extra)
+        return render(request, tools, page, status=400)
     data = {k: v for k, v in form.cleaned_data.items()}
     try:
         action(obj, actor=request.user, **data)
@@ -232,7 +236,7 @@ def post_action(request, pk, action):
     if action == "remove":
         after = topic.get_absolute_url() if topic.posts.exclude(pk=post.pk).exists() else reverse("moderation:queue")
     return _act(request, POST_ACTIONS, action, post, tools="moderation/post_tools.html",
-                context=_post_context(request, post), redirect_to=after)  # fmt: skip
+                context=lambda: _post_context(request, post), redirect_to=after)  # fmt: skip
 
 
 def _topic_context(request, topic):
@@ -261,7 +265,7 @@ def topic_action(request, pk, action):
     boards = permissions.boards_moderated_by(request.user).exclude(pk=topic.board_id)
     after = reverse("moderation:queue") if action == "remove" else reverse("moderation:topic_tools", args=[pk])
     return _act(request, TOPIC_ACTIONS, action, topic, tools="moderation/topic_tools.html",
-                context=_topic_context(request, topic), redirect_to=after, boards=boards)  # fmt: skip
+                context=lambda: _topic_context(request, topic), redirect_to=after, boards=boards)  # fmt: skip
 
 
 def _member_context(request, member):
@@ -290,7 +294,7 @@ def member_action(request, pk, action):
     member = get_object_or_404(User, pk=pk)
     permissions.check_act_on_member(request.user, member)
     return _act(request, MEMBER_ACTIONS, action, member, tools="moderation/member_tools.html",
-                context=_member_context(request, member),
+                context=lambda: _member_context(request, member),
                 redirect_to=reverse("moderation:member_tools", args=[pk]))  # fmt: skip
 
 
