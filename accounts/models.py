@@ -191,14 +191,14 @@ class SiteSettings(models.Model):
     def __str__(self):
         return str(_("Site settings"))
 
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
     @property
     def shown_name(self) -> str:
         """Return the name pages show: the neutral one in neutral mode."""
         return self.neutral_name if self.neutral_mode else self.site_name
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
 
     @classmethod
     def load(cls) -> "SiteSettings":

@@ -26,7 +26,7 @@ OUR_PLAIN_NAMES = {"quick_exit"}
 
 def row(anonymous, member, new_member, suspended, banned, other_board_mod, board_mod, global_mod, admin):
     return dict(zip(ROLES, (anonymous, member, new_member, suspended, banned, other_board_mod,
-                            board_mod, global_mod, admin)))  # fmt: skip
+                            board_mod, global_mod, admin), strict=True))  # fmt: skip
 
 
 def everyone(status):
