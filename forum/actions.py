@@ -245,7 +245,10 @@ def lock_topics(topic_ids) -> list[int]:
     )
 
 
-@transaction.atomic
+# The bulk deletions below run inside their caller's transaction (an expiry batch, an
+# account's erasure) without a savepoint of their own: on SQLite a savepoint journals every
+# page the batch changes a second time, which cost the expiry engine a quarter of its speed.
+@transaction.atomic(savepoint=False)
 def delete_topics(topic_ids) -> tuple[int, int]:
     """Delete topics (and their posts) in one go. Return (topics, posts) deleted."""
     ids = lock_topics(topic_ids)
@@ -276,7 +279,7 @@ def delete_topics(topic_ids) -> tuple[int, int]:
     return len(ids), posts
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def delete_posts(post_ids) -> tuple[int, int]:
     """Delete posts by id, keeping every counter right. Return (posts, topics) deleted."""
     topic_ids = set(Post.objects.filter(pk__in=post_ids).values_list("topic_id", flat=True))

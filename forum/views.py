@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import ratelimit
 
 from . import actions, permissions
+from . import search as search_engine
 from .forms import PostForm, TopicForm
 from .models import Board, Post, Status, Topic
 
@@ -169,3 +170,15 @@ def post_delete(request, pk):
         "forum/post_confirm_delete.html",
         {"post": post, "topic": topic, "board": topic.board},
     )
+
+
+@login_required
+def search(request):
+    """Search what I can see: topic titles and posts (members only, rate limited)."""
+    query = request.GET.get("q", "").strip()
+    results = None
+    if query:
+        if not ratelimit.is_allowed(request, "search"):
+            return ratelimit.too_many_requests(request)
+        results = search_engine.search(request.user, query)
+    return render(request, "forum/search.html", {"query": query[:200], "results": results})

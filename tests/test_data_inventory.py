@@ -64,7 +64,7 @@ def test_inventory_lists_no_field_that_does_not_exist():
     stale = []
     for table, patterns in _inventory().items():
         if table not in stored:
-            if table == "hearth_cache":
+            if table in {"hearth_cache", "forum_post_fts"}:
                 continue
             stale.append(f"table {table}")
             continue

@@ -84,6 +84,7 @@ def expectations(w):
     p, t, b = w["post"].pk, w["topic"].pk, w["board"].pk
     return {
         "forum:board_index": [("/", everyone(200))],
+        "forum:search": [(reverse("forum:search") + "?q=visible", SIGNED_IN)],
         "forum:board_detail": [
             (reverse("forum:board_detail", args=[b]), everyone(200)),
             (reverse("forum:board_detail", args=[w["members_board"].pk]),

@@ -1,0 +1,88 @@
+"""Search finds what a member may see, in any language, and nothing else."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from forum import actions
+from forum.models import Status, Visibility
+from forum.search import search
+
+pytestmark = pytest.mark.django_db
+
+
+def _found(user, query):
+    result = search(user, query)
+    return {p.body for p in result["posts"]}, {t.title for t in result["topics"]}
+
+
+def test_finds_posts_and_titles(member, board):
+    actions.create_topic(board, author=member, title="Evening clinic", body="Ask for the kind doctor")
+    posts, titles = _found(member, "doctor")
+    assert posts == {"Ask for the kind doctor"}
+    assert _found(member, "clinic")[1] == {"Evening clinic"}
+
+
+@pytest.mark.parametrize(("body", "query"), [
+    ("東京タワーの近くで会いましょう", "東京タワー"),
+    ("东京的朋友们你们好", "朋友们"),
+    ("نلتقي في المقهى القديم", "المقهى"),
+    ("Встреча в старом кафе", "кафе"),
+    ("Treffen im alten Café", "café"),
+    ("会", "会"),
+])  # fmt: skip
+def test_any_language(member, board, body, query):
+    actions.create_topic(board, author=member, title="t", body=body)
+    assert body in _found(member, query)[0]
+
+
+def test_never_returns_what_the_searcher_cannot_see(member, new_member, other_member, board, board_factory, moderator):
+    trusted = board_factory("inner", visibility=Visibility.TRUSTED)
+    actions.create_topic(trusted, author=member, title="t", body="secretword in the inner circle")
+    held = actions.create_reply(actions.create_topic(board, author=member, title="t2", body="x"),
+                                author=new_member, body="secretword waiting")  # fmt: skip
+    assert held.status == Status.HELD
+    hidden = actions.create_topic(board, author=member, title="t3", body="secretword hidden").posts.get()
+    actions.set_post_status(hidden, Status.HIDDEN)
+    assert _found(new_member, "secretword")[0] == set()
+    assert _found(other_member, "secretword")[0] == {"secretword in the inner circle"}
+
+
+def test_expired_and_deleted_posts_are_not_found(member, board):
+    soon = timezone.now() - datetime.timedelta(minutes=1)
+    topic = actions.create_topic(board, author=member, title="t", body="first")
+    actions.create_reply(topic, author=member, body="ephemeral words", expires_at=soon)
+    gone = actions.create_reply(topic, author=member, body="deleted words")
+    actions.delete_post(gone)
+    assert _found(member, "ephemeral")[0] == set()
+    assert _found(member, "deleted")[0] == set()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM forum_post_fts WHERE forum_post_fts MATCH '\"deleted\"'")
+            assert cursor.fetchone()[0] == 0
+
+
+def test_edits_are_searched_as_edited(member, board):
+    post = actions.create_topic(board, author=member, title="t", body="old phrasing").posts.get()
+    actions.edit_post(post, body="new phrasing")
+    assert _found(member, "old")[0] == set()
+    assert _found(member, "new")[0] == {"new phrasing"}
+
+
+@pytest.mark.parametrize("query", ['"', "a OR b", "NEAR(x y)", "*", "'; DROP TABLE forum_post; --", "x" * 500, "   "])
+def test_query_syntax_is_taken_literally(member, board, query):
+    actions.create_topic(board, author=member, title="t", body="plain text")
+    search(member, query)  # no error
+
+
+def test_search_page_is_for_members_and_rate_limited(client, client_for, member, board):
+    actions.create_topic(board, author=member, title="t", body="findable words")
+    assert client.get(reverse("forum:search") + "?q=findable").status_code == 302
+    c = client_for(member)
+    page = c.get(reverse("forum:search") + "?q=findable")
+    assert page.status_code == 200 and "findable words" in page.text
+    statuses = [c.get(reverse("forum:search") + f"?q=w{n}").status_code for n in range(25)]
+    assert 429 in statuses
