@@ -1,8 +1,9 @@
 """Forms for writing topics and posts."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
-import datetime
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -93,3 +94,21 @@ class TopicForm(ExpiryMixin, forms.Form):
         },
     )
     body = PostBodyField()
+
+
+class SearchForm(forms.Form):
+    """What a member searches for: plain words, checked like every other input."""
+
+    q = forms.CharField(
+        label=_("Words to look for"),
+        max_length=200,
+        strip=True,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto", "maxlength": 200}),
+        error_messages={
+            "max_length": _(
+                "Please search for fewer words: at most %(limit_value)d characters "
+                "(this has %(show_value)d)."
+            ),
+        },
+    )

@@ -12,7 +12,7 @@ from accounts import ratelimit
 
 from . import actions, permissions
 from . import search as search_engine
-from .forms import PostForm, TopicForm
+from .forms import PostForm, SearchForm, TopicForm
 from .models import Board, Post, Status, Topic
 
 
@@ -175,10 +175,10 @@ def post_delete(request, pk):
 @login_required
 def search(request):
     """Search what I can see: topic titles and posts (members only, rate limited)."""
-    query = request.GET.get("q", "").strip()
+    form = SearchForm(request.GET)
     results = None
-    if query:
+    if form.is_valid() and form.cleaned_data["q"]:
         if not ratelimit.is_allowed(request, "search"):
             return ratelimit.too_many_requests(request)
-        results = search_engine.search(request.user, query)
-    return render(request, "forum/search.html", {"query": query[:200], "results": results})
+        results = search_engine.search(request.user, form.cleaned_data["q"])
+    return render(request, "forum/search.html", {"form": form, "results": results})

@@ -86,3 +86,15 @@ def test_search_page_is_for_members_and_rate_limited(client, client_for, member,
     assert page.status_code == 200 and "findable words" in page.text
     statuses = [c.get(reverse("forum:search") + f"?q=w{n}").status_code for n in range(25)]
     assert 429 in statuses
+
+
+@pytest.mark.parametrize(("query", "error"), [
+    ("bad\x00byte", "Null characters are not allowed."),
+    ("x" * 201, "at most 200 characters"),
+])  # fmt: skip
+def test_search_page_answers_bad_queries_with_a_form_error(client_for, member, board, query, error):
+    actions.create_topic(board, author=member, title="t", body="plain text")
+    page = client_for(member).get(reverse("forum:search"), {"q": query})
+    assert page.status_code == 200
+    assert error in page.text
+    assert 'name="q"' in page.text
