@@ -123,8 +123,9 @@ def main():
     runner = ("import resource, sys; from django.core.management import execute_from_command_line;"
               f"execute_from_command_line(['manage.py', 'expire', '--batch-size', '{args.batch_size}']);"
               "print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
-    out = subprocess.run([PY, "-c", runner], cwd=ROOT, env=env, check=True, capture_output=True,
-                         text=True)  # fmt: skip
+    out = subprocess.run([PY, "-c", runner], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"expire failed:\n{out.stdout}\n{out.stderr}")
     elapsed = time.monotonic() - t0
     done.set()
     thread.join()
