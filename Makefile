@@ -19,10 +19,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 
-migrate: setup
+# The compiled catalogues (.mo) are built here, never committed.
+messages: setup
+	@DJANGO_DEBUG=1 $(VPY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+
+migrate: messages
 	@DJANGO_DEBUG=1 $(VPY) manage.py migrate --noinput
 	@DJANGO_DEBUG=1 $(VPY) manage.py createcachetable
-	@DJANGO_DEBUG=1 $(VPY) manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
 
 run: migrate
 	@DJANGO_DEBUG=1 $(VPY) manage.py seed_demo --if-empty
@@ -31,7 +34,7 @@ run: migrate
 	trap 'kill $$expiry 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(VPY) manage.py runserver 127.0.0.1:8000
 
-test: setup
+test: messages
 	@$(VPY) -m pytest $(PYTEST_ARGS)
 
 check: setup

@@ -270,7 +270,10 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("zh-hans", _("Simplified Chinese")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",  # Hearth's own messages (makemessages writes here)
+    BASE_DIR / "locale_allauth",  # django-allauth's screens where it has no catalogue (pt)
+]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
