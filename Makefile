@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell for c in python3.13 python3.12 /root/.pyenv/versions/3.13*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then command -v $$c; break; fi; done)
 
-.PHONY: run test setup migrate serve expire-loop messages check clean
+.PHONY: run test setup migrate serve expire-loop messages catalogues check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Hearth needs Python 3.12 or newer (Django 6.1 requires it); none was found. Install python3.12 or python3.13." >&2; exit 1; fi
@@ -22,6 +22,12 @@ setup: $(STAMP)
 # The compiled catalogues (.mo) are built here, never committed.
 messages: setup
 	@DJANGO_DEBUG=1 $(VPY) manage.py compilemessages --ignore=.venv --ignore=var -v 0
+
+# After changing a user-facing string: refresh every catalogue, then translate what is new.
+# (tests/test_translations.py fails while a catalogue is out of date or incomplete.)
+catalogues:
+	@DJANGO_DEBUG=1 $(VPY) manage.py makemessages -a --no-obsolete \
+		--ignore=.venv --ignore=bench --ignore=tests --ignore=var --ignore=docs -v 0
 
 migrate: messages
 	@DJANGO_DEBUG=1 $(VPY) manage.py migrate --noinput

@@ -37,6 +37,7 @@ def account_fields(user: User) -> dict:
         "suspended_until": user.suspended_until.isoformat() if user.suspended_until else None,
         "approved_posts": user.approved_post_count,
         "quick_exit_signs_out": user.quick_exit_signs_out,
+        "language": user.language or None,
         "waiting_for_approval": user.approval_pending,
         "answer_when_joining": user.approval_answer,
         "two_factor": sorted(user.authenticator_set.values_list("type", flat=True)),

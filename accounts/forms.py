@@ -2,6 +2,8 @@
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -23,7 +25,14 @@ class LoginForm(AllauthLoginForm):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["quick_exit_signs_out"]
+        fields = ["quick_exit_signs_out", "language"]
+        labels = {"language": _("Language of the pages")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The one my browser asks for"))] + [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
 
 
 class PasswordConfirmForm(forms.Form):

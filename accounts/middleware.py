@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
@@ -56,3 +57,36 @@ class IdleSignOutMiddleware:
                 if until is None or fresh - until >= IDLE_STEP_SECONDS:
                     request.session[IDLE_KEY] = fresh
         return self.get_response(request)
+
+
+class MemberLanguageMiddleware:
+    """Show a signed-in member's pages in the language kept in their account.
+
+    The browser's language cookie follows, so the choice holds on every device they sign
+    in on. Runs after authentication; a response that sets the cookie itself (the language
+    menu) is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = user.language if user is not None and user.is_authenticated else ""
+        cookie = settings.LANGUAGE_COOKIE_NAME
+        if chosen and translation.check_for_language(chosen):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        if chosen and request.COOKIES.get(cookie) != chosen and cookie not in response.cookies:
+            response.set_cookie(
+                cookie,
+                chosen,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

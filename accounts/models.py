@@ -4,6 +4,7 @@ A member is a pseudonym and a password hash. There is no email, no name, no IP a
 no user agent; join date and last login are kept to the day.
 """
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -83,6 +84,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Leaving with the quick-exit button ends your session too."),
     )
+    language = models.CharField(
+        _("language of the pages"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Used on every device you sign in on. Empty: the language your browser asks for."),
+    )
 
     objects = UserManager()
 
@@ -131,6 +139,10 @@ class InvitePermission(models.TextChoices):
     MODERATORS = "moderators", _("Moderators only")
 
 
+DEFAULT_APPROVAL_QUESTION = _("Who told you about this place, and what brings you here?")
+DEFAULT_NEUTRAL_NAME = _("Recipes & Notes")
+
+
 class SiteSettings(models.Model):
     """The one row of settings an admin changes at run time."""
 
@@ -140,11 +152,25 @@ class SiteSettings(models.Model):
     invite_permission = models.CharField(
         _("who may invite"), max_length=10, choices=InvitePermission, default=InvitePermission.TRUSTED
     )
+    # Texts members read: translated (accounts/translation.py). Left empty, Hearth's own
+    # wording is shown, in the reader's language.
     approval_question = models.CharField(
         _("question for newcomers"),
         max_length=200,
-        default="Who told you about this place, and what brings you here?",
-        help_text=_("Asked at sign-up when a moderator approves each newcomer."),
+        blank=True,
+        help_text=_(
+            "Asked at sign-up when a moderator approves each newcomer. Leave it empty to ask "
+            "Hearth's own question, in each member's language."
+        ),
+    )
+    rules = models.TextField(
+        _("community rules"),
+        max_length=10_000,
+        blank=True,
+        help_text=_(
+            "Markdown, shown on the rules page and linked from sign-up. Leave it empty for "
+            "Hearth's own rules, in each member's language."
+        ),
     )
 
     site_name = models.CharField(_("site name"), max_length=60, default="Hearth")
@@ -153,7 +179,12 @@ class SiteSettings(models.Model):
         default=False,
         help_text=_("Show only the neutral name, in the page and in every browser tab and history entry."),
     )
-    neutral_name = models.CharField(_("neutral name"), max_length=60, default="Recipes & Notes")
+    neutral_name = models.CharField(
+        _("neutral name"),
+        max_length=60,
+        blank=True,
+        help_text=_("Leave it empty for “Recipes & Notes”, in each member's language."),
+    )
     quick_exit_url = models.URLField(
         _("quick exit address"),
         default="https://en.wikipedia.org/wiki/Special:Random",
@@ -196,9 +227,18 @@ class SiteSettings(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def question_for_newcomers(self) -> str:
+        """Return the admin's question in the reader's language, or Hearth's own."""
+        return self.approval_question or str(DEFAULT_APPROVAL_QUESTION)
+
+    @property
+    def neutral_title(self) -> str:
+        return self.neutral_name or str(DEFAULT_NEUTRAL_NAME)
+
+    @property
     def shown_name(self) -> str:
         """Return the name pages show: the neutral one in neutral mode."""
-        return self.neutral_name if self.neutral_mode else self.site_name
+        return self.neutral_title if self.neutral_mode else self.site_name
 
     @classmethod
     def load(cls) -> "SiteSettings":

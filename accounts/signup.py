@@ -41,7 +41,7 @@ class SignupExtraForm(forms.Form):
         else:
             del self.fields["invite"]
         if site.registration_mode == RegistrationMode.APPROVAL:
-            self.fields["answer"].label = site.approval_question
+            self.fields["answer"].label = site.question_for_newcomers
             self.fields["answer"].required = True
             self.fields["answer"].error_messages["required"] = _("Please answer the question.")
         else:

@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import data, invites, permissions, ratelimit, recovery
@@ -25,6 +27,15 @@ def account(request):
         messages.success(request, _("Your choice is saved."))
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form})
+
+
+def set_language(request):
+    """Change the language of the pages; a signed-in member's choice is kept in their account."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 def quick_exit(request):

@@ -21,7 +21,7 @@ urlpatterns = [
     path("exit/", account_views.quick_exit, name="quick_exit"),
     path("moderation/", include("moderation.urls")),
     path("", include((report_urlpatterns, "reports"))),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path(ADMIN_PATH, admin.site.urls),
     path("", include("forum.urls")),
 ]

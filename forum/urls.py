@@ -7,6 +7,7 @@ app_name = "forum"
 urlpatterns = [
     path("", views.board_index, name="board_index"),
     path("search/", views.search, name="search"),
+    path("rules/", views.rules, name="rules"),
     path("boards/<int:pk>/", views.board_detail, name="board_detail"),
     path("boards/<int:pk>/new/", views.topic_create, name="topic_create"),
     path("boards/<slug:slug>/", views.board_by_address, name="board_by_address"),

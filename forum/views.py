@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import ratelimit
 
 from . import actions, permissions
+from .markdown import render_safe
 from . import search as search_engine
 from .forms import PostForm, SearchForm, TopicForm
 from .models import Board, Post, Status, Topic
@@ -23,6 +24,12 @@ def _page(request, queryset, per_page):
 def board_index(request):
     boards = permissions.boards_visible_to(request.user, request.site)
     return render(request, "forum/board_index.html", {"boards": boards})
+
+
+def rules(request):
+    """Show the community's rules: the admin's, in the reader's language, or Hearth's own."""
+    text = request.site.rules
+    return render(request, "forum/rules.html", {"rules_html": render_safe(text) if text else None})
 
 
 def board_by_address(request, slug):

@@ -79,6 +79,7 @@ def test_export_covers_every_personal_field_of_the_inventory(client_for, busy_me
                           "suspended_until": "suspended_until",
                           "approved_post_count": "approved_posts",
                           "quick_exit_signs_out": "quick_exit_signs_out",
+                          "language": "language",
                           "approval_pending": "waiting_for_approval",
                           "approval_answer": "answer_when_joining",
                           "invite": "joined_with_invite_from"},

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "member", "new_member", "suspended", "banned", "other_board_mod",
          "board_mod", "global_mod", "admin"]  # fmt: skip
 OUR_NAMESPACES = {"forum", "accounts", "moderation", "reports"}
-OUR_PLAIN_NAMES = {"quick_exit"}
+OUR_PLAIN_NAMES = {"quick_exit", "set_language"}
 
 
 def row(anonymous, member, new_member, suspended, banned, other_board_mod, board_mod, global_mod, admin):
@@ -84,6 +84,8 @@ def expectations(w):
     p, t, b = w["post"].pk, w["topic"].pk, w["board"].pk
     return {
         "forum:board_index": [("/", everyone(200))],
+        "forum:rules": [(reverse("forum:rules"), everyone(200))],
+        "set_language": [(reverse("set_language"), everyone(302))],
         "forum:search": [(reverse("forum:search") + "?q=visible", SIGNED_IN)],
         "forum:board_detail": [
             (reverse("forum:board_detail", args=[b]), everyone(200)),
