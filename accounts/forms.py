@@ -3,8 +3,9 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .models import User
 
@@ -15,7 +16,12 @@ class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "remember" in self.fields:
-            self.fields["remember"].label = _("Keep me signed in on this device for 14 days")
+            days = settings.SESSION_COOKIE_AGE // 86400
+            self.fields["remember"].label = ngettext(
+                "Keep me signed in on this device for %(days)d day",
+                "Keep me signed in on this device for %(days)d days",
+                days,
+            ) % {"days": days}
             self.fields["remember"].help_text = _(
                 "Leave this off on a shared phone or computer: you are then signed out when the "
                 "browser closes, or after a while without a visit."
@@ -102,12 +108,14 @@ class RecoverForm(forms.Form):
 class InviteForm(forms.Form):
     days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=30, initial=7,
-        error_messages={"min_value": _("At least %(limit_value)s day."),
-                        "max_value": _("At most %(limit_value)s days."),
+        error_messages={"min_value": ngettext_lazy("At least %(limit_value)s day.",
+                                                   "At least %(limit_value)s days.", "limit_value"),
+                        "max_value": ngettext_lazy("At most %(limit_value)s day.",
+                                                   "At most %(limit_value)s days.", "limit_value"),
                         "invalid": _("Please give a whole number of days.")},
     )  # fmt: skip
     uses = forms.IntegerField(
-        label=_("How many people may join with it"), min_value=1, max_value=20, initial=1,
+        label=_("How many people may join with this invite"), min_value=1, max_value=20, initial=1,
         error_messages={"min_value": _("At least %(limit_value)s."),
                         "max_value": _("At most %(limit_value)s."),
                         "invalid": _("Please give a whole number.")},

@@ -58,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("admin"), default=False, help_text=_("May sign in to the admin site.")
     )
     is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Unticked for banned members: they cannot sign in.")
+        _("active"), default=True, help_text=_("Untick to ban: the member can no longer sign in.")
     )
     is_global_moderator = models.BooleanField(
         _("global moderator"), default=False, help_text=_("Moderates every board.")

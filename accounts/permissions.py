@@ -6,6 +6,7 @@ Nothing outside the permissions modules tests roles (is_staff, is_global_moderat
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .timeutil import today
@@ -68,7 +69,7 @@ def check_can_participate(user) -> None:
         until = user.suspended_until
         raise PermissionDenied(
             _("Your account is suspended until %(date)s. You can still read.")
-            % {"date": until.date().isoformat() if isinstance(until, datetime.datetime) else until}
+            % {"date": formats.date_format(until, "DATE_FORMAT")}
         )
 
 

@@ -51,7 +51,7 @@ class ExpiryMixin:
         days = expiry.choices_for(board) if board is not None else []
         if not days:
             return
-        choices = [("", _("When the board's rule says"))] + [
+        choices = [("", _("When the board's rule ends it"))] + [
             (str(d), ngettext("After %(count)d day", "After %(count)d days", d) % {"count": d})
             for d in days
         ]

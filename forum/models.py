@@ -17,7 +17,7 @@ from accounts.timeutil import coarse_now
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public: anyone can read")
     MEMBERS = "members", _("Members: signed-in members only")
-    TRUSTED = "trusted", _("Trusted members only")
+    TRUSTED = "trusted", _("Trusted members only (past probation)")
 
 
 class Status(models.TextChoices):
@@ -27,7 +27,13 @@ class Status(models.TextChoices):
 
 
 class Board(models.Model):
-    slug = models.SlugField(_("address"), max_length=60, unique=True, allow_unicode=False)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=60,
+        unique=True,
+        allow_unicode=False,
+        help_text=_("Old addresses like /boards/legal-help/ lead here; pages link by number only."),
+    )
     name = models.CharField(_("name"), max_length=80)
     description = models.TextField(_("description"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)

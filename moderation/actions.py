@@ -32,12 +32,13 @@ class AlreadyReported(Exception):
 
 
 def _label(target) -> str:
+    """Return the language-neutral label LogEntry.target_text shows in the reader's language."""
     if isinstance(target, Post):
-        return f"post #{target.pk} in topic #{target.topic_id}"
+        return f"post:{target.pk}:{target.topic_id}"
     if isinstance(target, Topic):
-        return f"topic #{target.pk}"
+        return f"topic:{target.pk}"
     if isinstance(target, User):
-        return f"member #{target.pk}"
+        return f"member:{target.pk}"
     return str(target)
 
 

@@ -15,7 +15,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(LogEntry)
 class LogEntryAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "actor_name", "action", "target_label", "target_member_name", "reason")
+    list_display = ("created_at", "actor_name", "action", "target_text", "target_member_name", "reason")
     list_filter = ("action",)
     search_fields = ("actor_name", "target_member_name", "target_label")
 

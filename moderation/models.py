@@ -8,6 +8,7 @@ so it outlives deleted members, and expires under its retention rule.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,7 +67,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="cases_about",
-        help_text=_("Set when a member themself is reported."),
+        help_text=_("Set when the report is about the member, not one of their posts."),
     )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,7 +75,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("The member concerned: the author of the post or topic, or the member."),
+        help_text=_("The member concerned: the author of the reported post or topic, or the reported member."),
     )
     board = models.ForeignKey(
         "forum.Board", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -179,29 +180,34 @@ class Notice(models.Model):
         return f"#{self.pk}"
 
 
+def _action(label):
+    return pgettext_lazy("moderation action", label)
+
+
 class Action(models.TextChoices):
-    AUTO_HIDE = "auto_hide", _("hidden by reports")
-    APPROVE = "approve", _("approved")
-    DISMISS = "dismiss", _("dismissed reports")
-    HIDE = "hide", _("hid")
-    UNHIDE = "unhide", _("unhid")
-    REMOVE_POST = "remove_post", _("removed a post")
-    REMOVE_TOPIC = "remove_topic", _("removed a topic")
-    EDIT = "edit", _("edited a post")
-    LOCK = "lock", _("locked")
-    UNLOCK = "unlock", _("unlocked")
-    PIN = "pin", _("pinned")
-    UNPIN = "unpin", _("unpinned")
-    MOVE = "move", _("moved")
-    WARN = "warn", _("warned")
-    SUSPEND = "suspend", _("suspended")
-    BAN = "ban", _("banned")
-    HOLD = "hold", _("held every post of")
-    RELEASE = "release", _("stopped holding posts of")
-    VIEW_HISTORY = "view_history", _("opened the moderation history of")
-    VIEW_INVITE_TREE = "view_invite_tree", _("opened the invite tree of")
-    APPROVE_SIGNUP = "approve_signup", _("let in")
-    REFUSE_SIGNUP = "refuse_signup", _("refused the request to join of")
+    # Labels stand alone: the log shows "label: what it was done to".
+    AUTO_HIDE = "auto_hide", _action("Hidden by reports")
+    APPROVE = "approve", _action("Approved")
+    DISMISS = "dismiss", _action("Reports dismissed")
+    HIDE = "hide", _action("Hidden")
+    UNHIDE = "unhide", _action("Shown again")
+    REMOVE_POST = "remove_post", _action("Post removed")
+    REMOVE_TOPIC = "remove_topic", _action("Topic removed")
+    EDIT = "edit", _action("Post edited")
+    LOCK = "lock", _action("Locked")
+    UNLOCK = "unlock", _action("Unlocked")
+    PIN = "pin", _action("Pinned")
+    UNPIN = "unpin", _action("Unpinned")
+    MOVE = "move", _action("Moved to another board")
+    WARN = "warn", _action("Warned")
+    SUSPEND = "suspend", _action("Suspended")
+    BAN = "ban", _action("Banned")
+    HOLD = "hold", _action("Every post held")
+    RELEASE = "release", _action("Posts no longer held")
+    VIEW_HISTORY = "view_history", _action("Moderation history opened")
+    VIEW_INVITE_TREE = "view_invite_tree", _action("Invite tree opened")
+    APPROVE_SIGNUP = "approve_signup", _action("Let in")
+    REFUSE_SIGNUP = "refuse_signup", _action("Request to join refused")
 
 
 class LogEntryQuerySet(models.QuerySet):
@@ -236,4 +242,21 @@ class LogEntry(models.Model):
         indexes = [models.Index(fields=["target_member", "id"], name="moderation_log_member")]
 
     def __str__(self):
-        return f"{self.actor_name} {self.get_action_display()} {self.target_label}"
+        return f"{self.get_action_display()}: {self.target_text}"
+
+    @property
+    def target_text(self) -> str:
+        """Return what the action was done to, in the reader's language.
+
+        The label is stored language-neutral ("post:12:3", "topic:3", "member:7") by
+        moderation.actions, so the row outlives the post, topic or member it names.
+        """
+        kind, _sep, ids = self.target_label.partition(":")
+        numbers = ids.split(":")
+        if kind == "post" and len(numbers) == 2:
+            return gettext("post #%(post)s in topic #%(topic)s") % {"post": numbers[0], "topic": numbers[1]}
+        if kind == "topic" and len(numbers) == 1:
+            return gettext("topic #%(topic)s") % {"topic": numbers[0]}
+        if kind == "member" and len(numbers) == 1:
+            return gettext("member #%(member)s") % {"member": numbers[0]}
+        return self.target_label

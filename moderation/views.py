@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions as roles
@@ -393,5 +394,8 @@ def invite_tree_action(request, pk):
         return render(request, "moderation/invite_tree.html", _tree_context(member, form), status=400)
     count = actions.act_on_branch(member, actor=request.user, reason=form.cleaned_data["reason"],
                                   action=form.cleaned_data["action"], days=form.cleaned_data["days"])  # fmt: skip
-    messages.success(request, _("Done for %(count)d members.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("Done for %(count)d member.", "Done for %(count)d members.", count) % {"count": count},
+    )
     return redirect("moderation:invite_tree", pk=pk)

@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_DAYS = 3650
 
@@ -11,17 +12,18 @@ class Kind(models.TextChoices):
     POSTS = "posts", _("Posts and topics")
     REPORTS = "reports", _("Reports")
     MODERATION_LOG = "moderation_log", _("Moderation log entries")
-    ACCOUNTS = "accounts", _("Accounts without sign-in")
+    ACCOUNTS = "accounts", _("Accounts unused for a long time")
     INVITES = "invites", _("Invites")
     SESSIONS = "sessions", _("Sessions")
 
 
 class Measure(models.TextChoices):
-    CREATION = "creation", _("creation")
-    LAST_ACTIVITY = "last_activity", _("last activity")
-    RESOLUTION = "resolution", _("resolution")
-    LAST_LOGIN = "last_login", _("last sign-in")
-    USE = "use", _("use")
+    # Read as "90 days after ...".
+    CREATION = "creation", pgettext_lazy("counted from", "creation")
+    LAST_ACTIVITY = "last_activity", pgettext_lazy("counted from", "last activity")
+    RESOLUTION = "resolution", pgettext_lazy("counted from", "resolution")
+    LAST_LOGIN = "last_login", pgettext_lazy("counted from", "last sign-in")
+    USE = "use", pgettext_lazy("counted from", "first use")
 
 
 # The defaults of DESIGN.md's data life cycle, and what each kind may be measured from.

@@ -4,6 +4,7 @@ import datetime
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -36,3 +37,11 @@ def member_month(member):
     if member is None or not member.date_joined:
         return ""
     return formats.date_format(member.date_joined, "YEAR_MONTH_FORMAT")
+
+
+@register.filter
+def pseudonym(member):
+    """Return how pages name a member: the pseudonym, isolated for mixed-direction text."""
+    if member is None:
+        return format_html('<span class="former-member">{}</span>', _("former member"))
+    return format_html('<bdi class="pseudonym">{}</bdi>', member.username)

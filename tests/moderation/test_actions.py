@@ -257,4 +257,4 @@ def test_opening_a_members_history_is_logged(client_for, mod, member):
     assert page.status_code == 200
     viewed = LogEntry.objects.filter(action="view_history").get()
     assert (viewed.actor_name, viewed.target_member) == (mod.username, member)
-    assert "Earlier: 0 upheld reports, 1 moderator actions." in page.text
+    assert "0 earlier upheld reports · 1 earlier moderator action" in page.text

@@ -31,7 +31,7 @@ def test_queue_shows_held_posts_and_member_history(client_for, mod, new_member, 
     actions.warn_member(member, actor=mod, reason="earlier")
     page = client_for(mod).get(reverse("moderation:queue")).text
     assert "waiting words" in page
-    assert "Earlier: 0 upheld reports, 1 moderator actions." in page
+    assert "0 earlier upheld reports · 1 earlier moderator action" in page
 
 
 def test_queue_runs_a_fixed_number_of_queries(client_for, mod, user_factory, board, member, new_member, topic_factory):
