@@ -113,8 +113,11 @@ class Topic(models.Model):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         indexes = [
+            # The board page's order, whoever reads it; the status, last, is checked in the
+            # index (members also see their own held topics, moderators see every status).
             models.Index(
-                fields=["board", "status", "-pinned", "-last_post"], name="forum_topic_board_order"
+                fields=["board", "-pinned", "-last_post", "-id", "status"],
+                name="forum_topic_in_board_order",
             ),
             models.Index(fields=["last_activity_at"], name="forum_topic_activity"),
             models.Index(fields=["expires_at"], name="forum_topic_expires"),
@@ -169,7 +172,8 @@ class Post(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         indexes = [
-            models.Index(fields=["topic", "status", "id"], name="forum_post_topic_order"),
+            # The topic page's order, whoever reads it; the status is checked in the index.
+            models.Index(fields=["topic", "id", "status"], name="forum_post_in_topic_order"),
             models.Index(fields=["author", "status"], name="forum_post_author"),
             models.Index(fields=["expires_at"], name="forum_post_expires"),
         ]

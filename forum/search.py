@@ -1,16 +1,19 @@
 """Search posts and topic titles in the boards a member can see, in any language.
 
-One interface, two engines: PostgreSQL full-text search over a GIN expression index
-("simple" configuration: no stemming, so every language is treated alike), and SQLite FTS5
-with the trigram tokenizer (matches inside words, so scripts without spaces, such as Chinese
-and Japanese, work too). Both indexes are kept by the database in the same transaction as the
-post (triggers on SQLite, an expression index on PostgreSQL): a deleted post is gone from
-search when its row is. What a member cannot see, held or hidden posts, and posts past their
-end are never returned.
+One interface, two engines, the same meaning: text found inside words, so every language is
+treated alike, scripts written without spaces (Chinese, Japanese) included. SQLite matches
+through FTS5 tables with the trigram tokenizer (posts and topic titles), PostgreSQL through
+pg_trgm GIN indexes on the upper-cased text that Django's `icontains` compares. Both indexes
+are kept by the database in the same transaction as the row (triggers on SQLite, indexes on
+PostgreSQL): a deleted post is gone from search when its row is. What a member cannot see,
+held or hidden posts, and posts past their end are never returned.
+
+Trigrams need three characters: a term shorter than that narrows what the longer terms found,
+and a query of short terms only is matched in the newest posts, by id (bounded, but slower).
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -19,16 +22,7 @@ from .permissions import boards_visible_to
 
 MAX_QUERY = 200
 MAX_RESULTS = 50
-PG_VECTOR = "to_tsvector('simple'::regconfig, COALESCE(\"forum_post\".\"body\", ''))"
-
-
-def _unspaced_script(term: str) -> bool:
-    """Return whether `term` holds Chinese, Japanese or Thai characters (no spaces between words)."""
-    return any(
-        "\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
-        or "\u0e00" <= c <= "\u0e7f"
-        for c in term
-    )  # fmt: skip
+TRIGRAM = 3
 
 
 def _terms(query: str) -> list[str]:
@@ -46,32 +40,22 @@ def _visible_posts(user) -> QuerySet[Post]:
     )
 
 
-def _matching_post_ids(terms: list[str]) -> QuerySet[Post] | None:
-    """Return a filter narrowing posts to those holding every term."""
-    if connection.vendor == "postgresql":
-        # Scripts written without spaces have no words for the "simple" parser to split: those
-        # terms are matched inside the text instead (a scan; a trigram index would serve them).
-        worded = [t for t in terms if not _unspaced_script(t)]
-        posts = Post.objects.all()
-        if worded:
-            # plainto_tsquery: what a member types is words, never query syntax.
-            matches = RawSQL(f"{PG_VECTOR} @@ plainto_tsquery('simple'::regconfig, %s)",
-                             [" ".join(worded)], output_field=BooleanField())  # fmt: skip
-            posts = posts.alias(matches=matches).filter(matches=True)
-        for term in terms:
-            if _unspaced_script(term):
-                posts = posts.filter(body__icontains=term)
-        return posts
-    long_terms = [t for t in terms if len(t) >= 3]
-    posts = Post.objects.all()
-    if long_terms:
-        # Each term quoted: FTS5 query syntax in what a member types is taken literally.
-        match = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        posts = posts.filter(pk__in=RawSQL("SELECT rowid FROM forum_post_fts WHERE forum_post_fts MATCH %s", [match]))
+def _fts(table: str, terms: list[str]) -> RawSQL:
+    """Return the ids of rows of an FTS5 table holding every term (SQLite)."""
+    # Each term quoted: FTS5 query syntax in what a member types is taken literally.
+    match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match])
+
+
+def _matching(queryset: QuerySet, field: str, fts_table: str, terms: list[str]) -> QuerySet:
+    """Narrow `queryset` to rows whose `field` holds every term, through the trigram index."""
+    long_terms = [t for t in terms if len(t) >= TRIGRAM]
+    if long_terms and connection.vendor == "sqlite":
+        queryset = queryset.filter(pk__in=_fts(fts_table, long_terms))
+        terms = [t for t in terms if len(t) < TRIGRAM]
     for term in terms:
-        if len(term) < 3:  # trigrams need three characters: short words are matched plainly
-            posts = posts.filter(body__icontains=term)
-    return posts
+        queryset = queryset.filter(**{f"{field}__icontains": term})
+    return queryset
 
 
 def search(user, query: str) -> dict:
@@ -79,16 +63,12 @@ def search(user, query: str) -> dict:
     terms = _terms((query or "")[:MAX_QUERY])
     if not terms:
         return {"topics": [], "posts": []}
-    matching = _matching_post_ids(terms)
-    posts = (
-        _visible_posts(user).filter(pk__in=matching.values("pk"))
-        .select_related("topic__board", "author").order_by("-id")[:MAX_RESULTS]
-    )  # fmt: skip
+    posts = _matching(_visible_posts(user), "body", "forum_post_fts", terms)
+    posts = posts.select_related("topic__board", "author").order_by("-id")[:MAX_RESULTS]
     titles = Topic.objects.filter(status=Status.VISIBLE, board__in=boards_visible_to(user))
     titles = titles.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-    for term in terms:
-        titles = titles.filter(title__icontains=term)
+    titles = _matching(titles, "title", "forum_topic_fts", terms)
     return {
-        "topics": list(titles.select_related("board").order_by("-last_post_id")[:MAX_RESULTS]),
+        "topics": list(titles.select_related("board").order_by("-id")[:MAX_RESULTS]),
         "posts": list(posts),
     }
