@@ -17,16 +17,24 @@ def is_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def is_admin(user) -> bool:
-    return is_member(user) and user.is_staff
+def has_two_factor(user) -> bool:
+    """Return whether `user` has an active TOTP authenticator (asked once per user object)."""
+    cached = getattr(user, "_hearth_has_totp", None)
+    if cached is None:
+        from allauth.mfa.models import Authenticator
+
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._hearth_has_totp = cached
+    return cached
 
 
-def is_global_moderator(user) -> bool:
-    return is_member(user) and (user.is_global_moderator or user.is_superuser)
+# A role needs two-factor sign-in. Until it is set up, a moderator or an admin is a plain
+# member everywhere: the helpers below answer as if the role were not there, and only
+# holds_moderator_role / needs_two_factor see the role itself (to send them to set it up).
 
 
-def moderated_board_ids(user) -> frozenset[int]:
-    """Return the ids of the boards `user` moderates on their own (cached on the user)."""
+def _assigned_board_ids(user) -> frozenset[int]:
+    """Return the ids of the boards `user` was made moderator of (cached on the user)."""
     if not is_member(user):
         return frozenset()
     cached = getattr(user, "_hearth_moderated_board_ids", None)
@@ -34,6 +42,41 @@ def moderated_board_ids(user) -> frozenset[int]:
         cached = frozenset(user.moderated_boards.values_list("id", flat=True))
         user._hearth_moderated_board_ids = cached
     return cached
+
+
+def holds_global_role(user) -> bool:
+    """Return whether `user` was made an admin or a global moderator, two-factor or not."""
+    return is_member(user) and (user.is_staff or user.is_superuser or user.is_global_moderator)
+
+
+def holds_moderator_role(user) -> bool:
+    """Return whether `user` was given a moderator role, two-factor or not."""
+    return is_member(user) and (
+        user.is_global_moderator or user.is_superuser or bool(_assigned_board_ids(user))
+    )
+
+
+def needs_two_factor(user) -> bool:
+    """Return whether `user` holds a role (moderator, admin) without two-factor set up."""
+    if not (holds_global_role(user) or holds_moderator_role(user)):
+        return False
+    return not has_two_factor(user)
+
+
+def is_admin(user) -> bool:
+    return is_member(user) and user.is_staff and has_two_factor(user)
+
+
+def is_global_moderator(user) -> bool:
+    return is_member(user) and (user.is_global_moderator or user.is_superuser) and has_two_factor(user)
+
+
+def moderated_board_ids(user) -> frozenset[int]:
+    """Return the ids of the boards `user` moderates on their own (none without two-factor)."""
+    assigned = _assigned_board_ids(user)
+    if not assigned or not has_two_factor(user):
+        return frozenset()
+    return assigned
 
 
 def is_moderator(user) -> bool:

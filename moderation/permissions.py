@@ -4,7 +4,6 @@ Moderation pages answer 404 to anyone who does not moderate what they show, exac
 missing id does. Acting on members (warn, suspend, ban, hold) is for global moderators.
 """
 
-from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,26 +16,18 @@ from forum.models import Board, Post, Status
 from .models import Case
 
 
-def has_two_factor(user) -> bool:
-    """Return whether `user` signs in with a second factor (TOTP)."""
-    cached = getattr(user, "_hearth_has_totp", None)
-    if cached is None:
-        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        user._hearth_has_totp = cached
-    return cached
-
-
 def needs_two_factor(user) -> bool:
     """Return whether `user` holds a role that requires a second factor they have not set up."""
-    if not roles.is_member(user):
-        return False
-    if not (roles.is_moderator(user) or user.is_staff):
-        return False
-    return not has_two_factor(user)
+    return roles.needs_two_factor(user)
+
+
+def needs_two_factor_to_moderate(user) -> bool:
+    """Return whether `user` was made a moderator but must set up two-factor sign-in first."""
+    return roles.holds_moderator_role(user) and not roles.has_two_factor(user)
 
 
 def check_moderator(user) -> None:
-    """Raise Http404 unless `user` moderates something."""
+    """Raise Http404 unless `user` moderates something (with two-factor sign-in set up)."""
     if not roles.is_moderator(user):
         raise Http404
 

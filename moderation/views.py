@@ -31,13 +31,13 @@ def moderator_view(view):
     @functools.wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        permissions.check_moderator(request.user)
-        if permissions.needs_two_factor(request.user):
+        if permissions.needs_two_factor_to_moderate(request.user):
             messages.warning(
                 request,
                 _("Moderators sign in with a second factor. Please set up an authenticator app first."),
             )
             return redirect("mfa_activate_totp")
+        permissions.check_moderator(request.user)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -89,12 +89,12 @@ def test_topic_flags_and_moving(board, board_factory, member, topic):
 
 
 def test_new_members_posts_are_held_and_seen_only_by_them_and_moderators(
-    board, new_member, other_member, moderator, topic
+    board, new_member, other_member, mod, topic
 ):
     held = actions.create_reply(topic, author=new_member, body="hello?")
     assert held.status == Status.HELD
     assert held in posts_visible_to(new_member, topic)
-    assert held in posts_visible_to(moderator, topic)
+    assert held in posts_visible_to(mod, topic)
     assert held not in posts_visible_to(other_member, topic)
     topic.refresh_from_db()
     assert topic.post_count == 1
@@ -125,10 +125,10 @@ def test_probation_lifts_when_the_account_is_old_enough(board, user_factory, sit
         assert actions.create_reply(topic, author=young, body="on time").status == Status.VISIBLE
 
 
-def test_boards_that_need_approval_hold_every_post(board_factory, member, moderator):
+def test_boards_that_need_approval_hold_every_post(board_factory, member, mod):
     strict = board_factory("strict", requires_approval=True)
     assert actions.create_topic(strict, author=member, title="t", body="b").status == Status.HELD
-    assert actions.create_topic(strict, author=moderator, title="t", body="b").status == Status.VISIBLE
+    assert actions.create_topic(strict, author=mod, title="t", body="b").status == Status.VISIBLE
 
 
 def test_a_member_on_hold_posts_are_held(board, user_factory, topic):

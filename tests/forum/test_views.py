@@ -79,7 +79,7 @@ def test_unknown_ids_answer_404(client_for, member):
 
 
 def test_held_topic_is_404_for_other_members_and_visible_to_its_author(
-    client_for, board, new_member, other_member, moderator
+    client_for, board, new_member, other_member, mod
 ):
     topic = actions.create_topic(board, author=new_member, title="Held one", body="Waiting")
     assert topic.status == Status.HELD
@@ -88,7 +88,7 @@ def test_held_topic_is_404_for_other_members_and_visible_to_its_author(
     own = client_for(new_member).get(topic.get_absolute_url())
     assert own.status_code == 200
     assert "Waiting for a moderator" in own.text
-    assert client_for(moderator).get(topic.get_absolute_url()).status_code == 200
+    assert client_for(mod).get(topic.get_absolute_url()).status_code == 200
     assert "Held one" not in client_for(other_member).get(board.get_absolute_url()).text
 
 
