@@ -67,12 +67,15 @@ def manage(env, *args, capture=False):
     )  # fmt: skip
 
 
-def ensure_postgres_database(env):
+def ensure_postgres_database(env, *, fresh=False):
+    """Create the benchmark database if missing (dropping it first when `fresh`)."""
     import psycopg
 
     url = env["DATABASE_URL"]
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'drop database if exists "{name}" with (force)')
         if not conn.execute("select 1 from pg_database where datname=%s", [name]).fetchone():
             conn.execute(f'create database "{name}"')
 
@@ -189,6 +192,7 @@ def main():
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="5-second runs")
     parser.add_argument("--var-dir", default=None)
+    parser.add_argument("--seed-only", action="store_true", help="seed the database and stop")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -212,6 +216,8 @@ def main():
         manage(env, "seed_bench", "--posts", str(args.posts),
                "--big-board-topics", str(args.big_board_topics))  # fmt: skip
         print(f"seeded in {time.monotonic() - started:.0f}s")
+    if args.seed_only:
+        return 0
     snippet = SETUP_SNIPPET.replace("N_SESSIONS", "500")
     info_out = manage(env, "shell", "-c", snippet, capture=True).stdout
     info = json.loads(info_out.split("BENCH", 1)[1])
