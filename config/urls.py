@@ -1,5 +1,5 @@
 """Hearth's URLs. Email and password-reset routes of django-allauth answer 404: there is
-no email, and those views would fail without one."""
+no email, and those views would fail without one. The admin site's login is allauth's."""
 
 import os
 
@@ -10,6 +10,10 @@ from accounts import views as account_views
 from moderation.urls import report_urlpatterns
 
 ADMIN_PATH = os.environ.get("HEARTH_ADMIN_PATH", "admin/").strip("/") + "/"
+
+# The admin site's own login form would take a password alone: admins sign in through
+# django-allauth like everyone else (rate limits, then their second factor).
+admin.site.login = account_views.admin_login
 
 urlpatterns = [
     re_path(
