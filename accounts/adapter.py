@@ -7,7 +7,6 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.httpkit import get_client_ip
 from allauth.core.ratelimit import respond_429
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -54,14 +53,7 @@ class HearthAccountAdapter(DefaultAccountAdapter):
         username = pseudonyms.normalize(username)
         username = super().clean_username(username, shallow=shallow)
         if not shallow:
-            taken = get_user_model().objects.filter(
-                username_skeleton=pseudonyms.skeleton(username)
-            )
-            if taken.exists():
-                raise ValidationError(
-                    _("This pseudonym looks too much like one already in use. Please choose another."),
-                    code="username_confusable",
-                )
+            pseudonyms.check_not_look_alike(username)
         return username
 
     def save_user(self, request, user, form, commit=True):

@@ -9,6 +9,8 @@ from modeltranslation.admin import TranslationAdmin
 from .models import SiteSettings, User
 
 
+# Both forms run User.clean, which refuses a pseudonym that looks like another member's
+# (pseudonyms.check_not_look_alike, the rule sign-up uses) as an error on the field.
 class HearthUserChangeForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User

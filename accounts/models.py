@@ -7,6 +7,7 @@ no user agent; join date and last login are kept to the day.
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -24,7 +25,9 @@ class UserManager(BaseUserManager):
     def _create_user(self, username, password, **extra_fields):
         if not username:
             raise ValueError("A pseudonym is required.")
-        user = self.model(username=pseudonyms.normalize(username), **extra_fields)
+        username = pseudonyms.normalize(username)
+        pseudonyms.check_not_look_alike(username)
+        user = self.model(username=username, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -121,6 +124,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.username = pseudonyms.normalize(self.username)
+        if self.username:
+            try:
+                pseudonyms.check_not_look_alike(self.username, member_id=self.pk)
+            except ValidationError as error:
+                raise ValidationError({"username": error}) from None
 
     @property
     def is_suspended(self) -> bool:

@@ -3,7 +3,8 @@
 A pseudonym is 3 to 30 characters: letters of any script (so Arabic, Russian or Chinese
 names work), combining marks after a letter, digits, `_` and `-`. It is stored in NFKC
 form. Two pseudonyms that a reader could mistake for each other share a *skeleton*; the
-skeleton column is unique, so a look-alike of an existing name is refused.
+skeleton column is unique, and `check_not_look_alike` refuses a look-alike of an existing
+name before it reaches the database (sign-up, the admin's forms, `create_user`).
 """
 
 import functools
@@ -101,3 +102,24 @@ def skeleton(value: str) -> str:
         if not unicodedata.category(c).startswith("M") and c not in _PUNCTUATION
     )
     return result
+
+
+LOOK_ALIKE_MESSAGE = _("This pseudonym looks too much like one already in use. Please choose another.")
+
+
+def check_not_look_alike(value: str, *, member_id: int | None = None) -> None:
+    """Raise ValidationError if another member's pseudonym looks like `value` or equals it but for case.
+
+    `member_id` is the member being renamed: their own pseudonym does not count.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    value = normalize(value)
+    taken = get_user_model()._default_manager.filter(
+        Q(username_skeleton=skeleton(value)) | Q(username__iexact=value)
+    )
+    if member_id is not None:
+        taken = taken.exclude(pk=member_id)
+    if taken.exists():
+        raise ValidationError(LOOK_ALIKE_MESSAGE, code="username_confusable")

@@ -1,12 +1,16 @@
-"""The admin site: admins sign in through allauth (rate limits, second factor)."""
+"""The admin site: admins sign in through allauth (rate limits, second factor), and its
+member forms refuse look-alike pseudonyms with a form error instead of a server error."""
 
 import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.contrib.auth import SESSION_KEY
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +77,54 @@ def test_a_signed_in_admin_at_the_admin_login_goes_to_the_admin(client_for, admi
 
 def test_a_signed_in_member_at_the_admin_login_gets_404(client_for, member):
     assert client_for(member).get(reverse("admin:login")).status_code == 404
+
+
+@pytest.fixture
+def admin_client(client_for, admin_user, give_totp):
+    return client_for(give_totp(admin_user))
+
+
+def _add_form(username, password):
+    return {"username": username, "password1": password, "password2": password, "usable_password": "true"}
+
+
+def test_adding_a_look_alike_of_an_existing_pseudonym_in_the_admin_is_a_form_error(admin_client, user_factory, password):
+    user_factory("will1")
+    response = admin_client.post(reverse("admin:accounts_user_add"), _add_form("willl", password))
+    assert response.status_code == 200
+    assert "looks too much like one already in use" in response.text
+    assert not User.objects.filter(username="willl").exists()
+
+
+def test_renaming_a_member_to_a_look_alike_in_the_admin_is_a_form_error(admin_client, user_factory):
+    user_factory("will1")
+    other = user_factory("river")
+    url = reverse("admin:accounts_user_change", args=[other.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    form = {"username": "will_1", "is_active": "on", "approved_post_count": "0",
+            "suspended_until_0": "", "suspended_until_1": ""}  # fmt: skip
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert "looks too much like one already in use" in response.text
+    other.refresh_from_db()
+    assert other.username == "river"
+
+
+def test_an_admin_can_still_rename_a_member_to_a_free_pseudonym_or_keep_their_own(admin_client, user_factory):
+    member = user_factory("river")
+    url = reverse("admin:accounts_user_change", args=[member.pk])
+    for name in ("river", "River", "brook"):
+        response = admin_client.post(url, {"username": name, "is_active": "on"})
+        assert response.status_code == 302, response.text[:2000]
+        member.refresh_from_db()
+        assert member.username == name
+
+
+def test_create_user_refuses_a_look_alike_with_a_validation_error(user_factory):
+    user_factory("will1")
+    for look_alike in ("willl", "will_1", "WILL1", "wi11l"):
+        with pytest.raises(ValidationError) as caught:
+            User.objects.create_user(look_alike, "a long enough passphrase 42")
+        assert caught.value.code == "username_confusable"
+    assert User.objects.count() == 1
