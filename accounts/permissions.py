@@ -29,8 +29,9 @@ def has_two_factor(user) -> bool:
 
 
 # A role needs two-factor sign-in. Until it is set up, a moderator or an admin is a plain
-# member everywhere: the helpers below answer as if the role were not there, and only
-# holds_moderator_role / needs_two_factor see the role itself (to send them to set it up).
+# member everywhere: the helpers below answer as if the role were not there. Only
+# holds_staff_role / holds_moderator_role / needs_two_factor see the role itself: to send
+# its holder to set up two-factor, and to protect staff from other moderators.
 
 
 def _assigned_board_ids(user) -> frozenset[int]:
@@ -44,9 +45,9 @@ def _assigned_board_ids(user) -> frozenset[int]:
     return cached
 
 
-def holds_global_role(user) -> bool:
-    """Return whether `user` was made an admin or a global moderator, two-factor or not."""
-    return is_member(user) and (user.is_staff or user.is_superuser or user.is_global_moderator)
+def holds_staff_role(member) -> bool:
+    """Return whether `member` was made an admin or a global moderator (two-factor, banned or not)."""
+    return bool(member.is_staff or member.is_superuser or getattr(member, "is_global_moderator", False))
 
 
 def holds_moderator_role(user) -> bool:
@@ -58,7 +59,7 @@ def holds_moderator_role(user) -> bool:
 
 def needs_two_factor(user) -> bool:
     """Return whether `user` holds a role (moderator, admin) without two-factor set up."""
-    if not (holds_global_role(user) or holds_moderator_role(user)):
+    if not is_member(user) or not (holds_staff_role(user) or holds_moderator_role(user)):
         return False
     return not has_two_factor(user)
 

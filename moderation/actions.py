@@ -19,6 +19,7 @@ from forum import actions as forum_actions
 from forum.models import Board, Post, Status, Topic
 
 from .models import URGENCY, Action, Case, LogEntry, Notice, Reason, Report
+from .permissions import can_act_on_member
 
 MAX_SUSPENSION_DAYS = 365
 
@@ -304,8 +305,13 @@ def invite_branch(member) -> list[list]:
 
 @transaction.atomic
 def act_on_branch(member, *, actor, reason, action, days=None) -> int:
-    """Hold every post of, or suspend, a member and everyone their invites brought in."""
+    """Hold every post of, or suspend, a member and everyone their invites brought in.
+
+    Members the actor may not act on (themselves; an admin, for an admin of lesser rights)
+    are left out. Return how many members were in scope.
+    """
     members = [member] + [m for level in invite_branch(member) for m in level]
+    members = [m for m in members if can_act_on_member(actor, m)]
     for target in members:
         if action == "hold":
             if User.objects.filter(pk=target.pk, posts_held=False).update(posts_held=True):

@@ -54,12 +54,27 @@ def can_act_on_members(user) -> bool:
 
 
 def check_act_on_member(user, member) -> None:
+    """Raise unless `user` may warn, suspend, ban or hold `member`.
+
+    Global moderators act on members; only an admin acts on an admin or a global moderator;
+    nobody acts on themselves.
+    """
     if not can_act_on_members(user):
         raise Http404
     if member.pk == user.pk:
         raise PermissionDenied(_("You cannot act on your own account."))
     if member.is_superuser and not user.is_superuser:
         raise PermissionDenied(_("Only an admin can act on an admin."))
+    if roles.holds_staff_role(member) and not roles.is_admin(user):
+        raise PermissionDenied(_("Only an admin can act on an admin or a global moderator."))
+
+
+def can_act_on_member(user, member) -> bool:
+    try:
+        check_act_on_member(user, member)
+    except (PermissionDenied, Http404):
+        return False
+    return True
 
 
 def boards_moderated_by(user) -> QuerySet[Board]:

@@ -214,7 +214,7 @@ def _post_context(request, post):
         "post": post,
         "topic": post.topic,
         "board": post.topic.board,
-        "can_act_on_members": permissions.can_act_on_members(request.user),
+        "can_act_on_author": post.author is not None and permissions.can_act_on_member(request.user, post.author),
         "open_case": Case.objects.open().filter(post=post).first(),
         "forms": _forms(POST_ACTIONS, request, post),
     }
