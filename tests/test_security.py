@@ -35,6 +35,15 @@ def test_anonymous_pages_carry_every_protective_header(client, topic):
         assert_protective_headers(client.get(url))
 
 
+def test_static_files_carry_every_protective_header_and_are_not_open_to_other_sites(client):
+    response = client.get(f"/{settings.STATIC_URL.strip('/')}/css/hearth.css")
+    assert response.status_code == 200
+    assert type(response).__name__ == "WhiteNoiseFileResponse"  # served before the middleware
+    assert_protective_headers(response)
+    assert "Access-Control-Allow-Origin" not in response
+    assert "no-store" not in response["Cache-Control"]  # the same for everyone: may be cached
+
+
 def test_member_pages_carry_every_header_and_are_never_stored(client_for, member, topic):
     c = client_for(member)
     for url in [*_pages(topic)[:5], reverse("accounts:account")]:

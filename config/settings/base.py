@@ -329,6 +329,27 @@ SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
+
+def static_file_headers(headers, path, url):
+    """Give files WhiteNoise serves the headers pages get: it answers before the middleware that adds them.
+
+    Static files stay cacheable (they are the same for everyone and show no member's data).
+    """
+    from django.conf import settings as current
+    from django.utils.csp import build_policy
+
+    headers["Content-Security-Policy"] = build_policy(current.SECURE_CSP)
+    headers["X-Frame-Options"] = current.X_FRAME_OPTIONS
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = current.SECURE_REFERRER_POLICY
+    headers["Cross-Origin-Opener-Policy"] = current.SECURE_CROSS_ORIGIN_OPENER_POLICY
+    headers["Permissions-Policy"] = current.PERMISSIONS_POLICY
+
+
+# Static files: no other site may read them (no Access-Control-Allow-Origin: *).
+WHITENOISE_ALLOW_ALL_ORIGINS = False
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
+
 # HTTPS: on by default in production. An onion service without a certificate sets
 # HEARTH_HTTPS=0 (Tor already encrypts and authenticates the connection).
 HTTPS = env_bool("HEARTH_HTTPS", not DEBUG)
