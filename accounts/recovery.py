@@ -42,10 +42,27 @@ def end_sessions(user: User, *, keep: str | None = None) -> int:
     return len(doomed)
 
 
+def find_account(username: str) -> User | None:
+    """Return the active account a typed pseudonym names (in any case or compatible form), or None."""
+    return User.objects.filter(username__iexact=pseudonyms.normalize(username), is_active=True).first()
+
+
+def guess_limit_key(username: str) -> str:
+    """Return the rate-limit key for guessing codes of the account `username` names.
+
+    Every spelling that reaches one account (`ｍember`, `𝐦ember`, `MEMBER`) shares its key;
+    a name with no account is keyed by its normalised, case-folded form, so both answer
+    alike. The key is a keyed hash: the cache never holds the pseudonym.
+    """
+    user = find_account(username)
+    subject = f"member:{user.pk}" if user else f"name:{pseudonyms.normalize(username).casefold()}"
+    return keyed_digest("recover-limit", subject)
+
+
 @transaction.atomic
 def recover(username: str, code: str, new_password: str) -> User | None:
     """Use one code to set a new password and end every session. Return None if it does not fit."""
-    user = User.objects.filter(username__iexact=pseudonyms.normalize(username), is_active=True).first()
+    user = find_account(username)
     if user is None:
         return None
     used = RecoveryCode.objects.filter(user=user, digest=_digest(code)).select_for_update().first()

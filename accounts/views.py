@@ -166,7 +166,7 @@ def recover(request):
     """Set a new password with a recovery code; every session of the account ends."""
     form = RecoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data["username"].lower()
+        key = recovery.guess_limit_key(form.cleaned_data["username"])
         if not ratelimit.is_allowed(request, "recover", key=key):
             return ratelimit.too_many_requests(request)
         user = recovery.recover(form.cleaned_data["username"], form.cleaned_data["code"],

@@ -76,6 +76,37 @@ def test_guessing_codes_is_rate_limited_per_account(member):
     assert not member.check_password(NEW)
 
 
+# Nine spellings that all reach the account `member` (NFKC and case), none equal once lowered.
+LOOK_ALIKE_SPELLINGS = ["member", "ｍember", "𝐦ember", "ｍｅｍｂｅｒ", "𝐦𝐞𝐦𝐛𝐞𝐫", "m𝐞mber",
+                        "me𝐦ber", "mem𝐛er", "MEMBEＲ"]  # fmt: skip
+
+
+def test_look_alike_spellings_of_a_pseudonym_share_one_guessing_limit(member):
+    assert len({s.lower() for s in LOOK_ALIKE_SPELLINGS}) == 9
+    recovery.regenerate(member)
+    statuses = [_recover(Client(REMOTE_ADDR=f"203.0.113.{n}"), f"guess-{n}", username=spelling).status_code
+                for n, spelling in enumerate(LOOK_ALIKE_SPELLINGS)]  # fmt: skip
+    assert statuses[:5] == [200] * 5
+    assert statuses[5:] == [429] * 4
+
+
+def test_spellings_of_a_pseudonym_nobody_has_share_a_limit_too(db):
+    spellings = ["nobody", "NOBODY", "ｎobody", "𝐧obody", "ｎｏｂｏｄｙ", "n𝐨body", "no𝐛ody", "nob𝐨dy", "nobod𝐲"]
+    statuses = [_recover(Client(REMOTE_ADDR=f"203.0.113.{n}"), f"guess-{n}", username=spelling).status_code
+                for n, spelling in enumerate(spellings)]  # fmt: skip
+    assert statuses[:5] == [200] * 5 and statuses[5:] == [429] * 4
+
+
+def test_the_guessing_limit_keeps_no_pseudonym_in_the_cache(member):
+    from django.core.cache import cache
+
+    _recover(Client(), "guess-1", username="ｍember")
+    _recover(Client(), "guess-2", username="stranger")
+    keys = " ".join(str(k) for k in cache._cache.keys())  # locmem in tests
+    for name in ("member", "ｍember", "stranger"):
+        assert name not in keys
+
+
 def test_sign_in_page_points_to_recovery(client):
     assert reverse("accounts:recover") in client.get(reverse("account_login")).text
 
