@@ -8,7 +8,7 @@ moderator got there first), and then change nothing.
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,9 +72,11 @@ def log(action, target, *, actor, reason, member=None) -> LogEntry:
     )
 
 
+_FIELD = {Post: "post", Topic: "topic", User: "member"}
+
+
 def _resolve_open_cases(target, resolution) -> int:
-    field = {Post: "post", Topic: "topic", User: "member"}[type(target)]
-    return Case.objects.open().filter(**{field: target}).update(
+    return Case.objects.open().filter(**{_FIELD[type(target)]: target}).update(
         resolved_at=coarse_now(), resolution=resolution
     )
 
@@ -87,20 +89,89 @@ def _hide(target) -> bool:
     return False
 
 
+# Locks. Every writer takes rows in one order: the topic, then its post, then report cases
+# (forum.actions locks topics first too), so two moderators acting at once wait for each
+# other instead of deadlocking. On SQLite a transaction already excludes other writers.
+
+
+def _lock_topic(topic) -> Topic:
+    """Lock a topic's row and return it fresh; raise AlreadyHandled if it is gone."""
+    current = Topic.objects.select_for_update().filter(pk=topic.pk).first()
+    if current is None:
+        raise AlreadyHandled
+    return current
+
+
+def _lock_post(post) -> Post:
+    """Lock a post's topic, then the post; return the post fresh or raise AlreadyHandled."""
+    topic = Topic.objects.select_for_update().filter(pk=post.topic_id).first()
+    current = Post.objects.select_for_update().filter(pk=post.pk).first() if topic else None
+    if current is None:
+        raise AlreadyHandled
+    return current
+
+
+def _lock_member(member) -> User:
+    current = User.objects.select_for_update().filter(pk=member.pk).first()
+    if current is None:
+        raise AlreadyHandled
+    return current
+
+
+def _lock(target):
+    if isinstance(target, Post):
+        return _lock_post(target)
+    if isinstance(target, Topic):
+        return _lock_topic(target)
+    return _lock_member(target)
+
+
 # Reports -------------------------------------------------------------------------------
+
+
+def _same_item(target, prefix="") -> Q:
+    """Return a filter on cases about `target`, where a topic and its first post are one item."""
+    if isinstance(target, User):
+        return Q(**{f"{prefix}member": target})
+    topic_id = target.topic_id if isinstance(target, Post) else target.pk
+    first_id = Post.objects.filter(topic_id=topic_id).order_by("id").values_list("id", flat=True).first()
+    if isinstance(target, Post):
+        same = Q(**{f"{prefix}post": target})
+        return same | Q(**{f"{prefix}topic_id": topic_id}) if first_id == target.pk else same
+    same = Q(**{f"{prefix}topic": target})
+    return same | Q(**{f"{prefix}post_id": first_id}) if first_id is not None else same
+
+
+def _open_case(target) -> Case:
+    """Return the open case about `target`, locked, opening one if there is none."""
+    field = _FIELD[type(target)]
+    case = Case.objects.select_for_update().open().filter(**{field: target}).first()
+    if case is not None:
+        return case
+    try:
+        with transaction.atomic():
+            return Case.objects.create(
+                **{field: target}, subject=_subject(target), board_id=_board_id(target)
+            )
+    except IntegrityError:  # another report opened it a moment ago
+        return Case.objects.select_for_update().open().get(**{field: target})
 
 
 @transaction.atomic
 def report(target, *, reporter, reason, note="") -> Report:
-    """Report a post, a topic or a member; hide at once what exposes someone."""
-    field = {Post: "post", Topic: "topic", User: "member"}[type(target)]
-    case = Case.objects.select_for_update().open().filter(**{field: target}).first()
-    if case is None:
-        case = Case.objects.create(
-            **{field: target}, subject=_subject(target), board_id=_board_id(target)
-        )
-    if Report.objects.filter(case=case, reporter=reporter).exists():
+    """Report a post, a topic or a member; hide at once what exposes someone.
+
+    A member reports an item once while their report is kept (until its case expires), even
+    after a moderator closed the case. What a moderator decided to leave up is not hidden
+    again by a member whose report of it was dismissed: a topic and its first post are one
+    item, so reporting the other one does not hide it again either. Raise AlreadyReported,
+    or AlreadyHandled if the item is gone.
+    """
+    field = _FIELD[type(target)]
+    _lock(target)
+    if Report.objects.filter(reporter=reporter, **{f"case__{field}": target}).exists():
         raise AlreadyReported
+    case = _open_case(target)
     try:
         with transaction.atomic():
             new = Report.objects.create(case=case, reporter=reporter, reason=reason, note=note)
@@ -111,16 +182,21 @@ def report(target, *, reporter, reason, note="") -> Report:
     case.save(update_fields=["report_count", "urgency"])
     case.refresh_from_db()
 
+    if isinstance(target, User) or case.auto_hidden:
+        return new
     site = SiteSettings.load()
     hide_now = reason == Reason.EXPOSURE or (
         case.reports.values("reporter").distinct().count() >= site.report_hide_threshold
     )
-    if hide_now and not isinstance(target, User) and not case.auto_hidden:
-        if _hide(target):
-            case.auto_hidden = True
-            case.save(update_fields=["auto_hidden"])
-            log(Action.AUTO_HIDE, target, actor=None,
-                reason=_("Hidden until a moderator decides: %(reason)s") % {"reason": Reason(case_reason(case)).label})  # fmt: skip
+    if hide_now and Report.objects.filter(
+        _same_item(target, prefix="case__"), reporter=reporter, case__resolution=Case.Resolution.DISMISSED
+    ).exists():
+        hide_now = False  # a moderator already decided on this member's report of it
+    if hide_now and _hide(target):
+        case.auto_hidden = True
+        case.save(update_fields=["auto_hidden"])
+        log(Action.AUTO_HIDE, target, actor=None,
+            reason=_("Hidden until a moderator decides: %(reason)s") % {"reason": Reason(case_reason(case)).label})  # fmt: skip
     return new
 
 

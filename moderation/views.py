@@ -322,6 +322,8 @@ def _report(request, target, *, context):
                            note=form.cleaned_data["note"])  # fmt: skip
         except actions.AlreadyReported:
             messages.info(request, _("You have already reported this. Moderators will look at it."))
+        except actions.AlreadyHandled:  # it was deleted a moment ago
+            raise Http404 from None
         else:
             messages.success(
                 request, _("Thank you. Moderators will look at it; nobody else learns who reported.")

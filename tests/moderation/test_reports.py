@@ -141,3 +141,71 @@ def test_moderators_see_reasons_and_notes_but_not_the_reporter(client_for, user_
     assert "whistle" not in queue
     detail = client_for(mod).get(reverse("moderation:case_detail", args=[Case.objects.get().pk])).text
     assert "whistle" not in detail
+
+
+def test_a_member_cannot_report_again_what_a_moderator_dismissed(client_for, other_member, topic, mod):
+    post = topic.posts.get()
+    c = client_for(other_member)
+    _report_post(c, post, reason=Reason.EXPOSURE)
+    actions.dismiss_case(Case.objects.get(), actor=mod, reason="no name in it")
+    response = _report_post(c, post, reason=Reason.EXPOSURE)
+    assert response.status_code == 302
+    assert "already reported" in c.get(topic.get_absolute_url()).text
+    post.refresh_from_db()
+    assert post.status == Status.VISIBLE
+    assert Report.objects.count() == 1 and Case.objects.count() == 1
+    assert LogEntry.objects.filter(action="auto_hide").count() == 1
+
+
+def test_the_same_reporter_cannot_hide_a_dismissed_item_again_at_all(other_member, topic, mod):
+    post = topic.posts.get()
+    for _round in range(3):
+        try:
+            actions.report(post, reporter=other_member, reason=Reason.EXPOSURE)
+        except actions.AlreadyReported:
+            pass
+        case = Case.objects.open().filter(post=post).first()
+        if case is not None:
+            actions.dismiss_case(case, actor=mod, reason="fine")
+    post.refresh_from_db()
+    assert post.status == Status.VISIBLE
+    assert LogEntry.objects.filter(action="auto_hide").count() == 1
+
+
+def test_reporting_the_topic_of_a_dismissed_first_post_does_not_hide_it_again(client_for, other_member, topic, mod):
+    post = topic.posts.get()
+    actions.report(post, reporter=other_member, reason=Reason.EXPOSURE)
+    actions.dismiss_case(Case.objects.get(), actor=mod, reason="no name in it")
+    response = client_for(other_member).post(reverse("reports:report_topic", args=[topic.pk]), {"reason": Reason.EXPOSURE})
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    post.refresh_from_db()
+    assert (topic.status, post.status) == (Status.VISIBLE, Status.VISIBLE)
+    assert Case.objects.open().get().topic == topic  # the report still reaches the moderators
+
+
+def test_another_member_can_still_report_a_dismissed_item_and_hide_it(user_factory, other_member, topic, mod):
+    post = topic.posts.get()
+    actions.report(post, reporter=other_member, reason=Reason.EXPOSURE)
+    actions.dismiss_case(Case.objects.get(), actor=mod, reason="no name in it")
+    actions.report(post, reporter=user_factory("witness"), reason=Reason.EXPOSURE)
+    post.refresh_from_db()
+    assert post.status == Status.HIDDEN
+
+
+def test_a_member_cannot_report_a_member_twice_after_the_case_closed(other_member, member, mod):
+    actions.report(member, reporter=other_member, reason=Reason.INFORMANT)
+    actions.dismiss_case(Case.objects.get(), actor=mod, reason="no sign of it")
+    with pytest.raises(actions.AlreadyReported):
+        actions.report(member, reporter=other_member, reason=Reason.INFORMANT)
+
+
+def test_reporting_an_item_deleted_meanwhile_answers_404(client_for, other_member, topic, monkeypatch):
+    post = topic.posts.get()
+
+    def gone(*args, **kwargs):
+        raise actions.AlreadyHandled
+
+    monkeypatch.setattr(actions, "_lock", gone)
+    assert _report_post(client_for(other_member), post).status_code == 404
+    assert not Report.objects.exists()
