@@ -5,7 +5,6 @@ import secrets
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from .hashing import keyed_digest
 from .models import Invite, User
@@ -33,7 +32,7 @@ def create_invite(inviter: User, *, days: int = DEFAULT_DAYS, uses: int = 1) -> 
 
 def find_usable(code: str) -> Invite | None:
     """Return the invite a code opens, or None: expired, used up, revoked or mistyped alike."""
-    return Invite.objects.filter(digest=_digest(code), uses_left__gt=0, expires_at__gt=timezone.now()).first()
+    return Invite.objects.usable().filter(digest=_digest(code)).first()
 
 
 @transaction.atomic
@@ -53,6 +52,15 @@ def use(code: str, newcomer: User) -> bool:
 
 
 @transaction.atomic
-def revoke(invite: Invite) -> None:
-    """Delete an invite: its code stops working at once."""
-    Invite.objects.filter(pk=invite.pk).delete()
+def revoke(invite: Invite) -> bool:
+    """Stop an invite's code from working at once; return False if it no longer worked anyway.
+
+    The row stays, so who joined with it stays visible to admins (the invite tree): deleting
+    it would let an infiltrator hide their branch. It goes under the invites rule like any
+    other: unused, at the next expiry run; used, 180 days after its last use by default.
+    """
+    ended = coarse_now()
+    revoked = Invite.objects.usable().filter(pk=invite.pk).update(uses_left=0, expires_at=ended)
+    if revoked:
+        invite.uses_left, invite.expires_at = 0, ended
+    return bool(revoked)

@@ -272,6 +272,12 @@ class RecoveryCode(models.Model):
         return f"#{self.pk}"
 
 
+class InviteQuerySet(models.QuerySet):
+    def usable(self):
+        """Return the invites whose code still opens the door: uses left, end not reached."""
+        return self.filter(uses_left__gt=0, expires_at__gt=timezone.now())
+
+
 class Invite(models.Model):
     """An invite code a member made: only its keyed hash is stored, the code is shown once."""
 
@@ -282,6 +288,8 @@ class Invite(models.Model):
     uses_left = models.PositiveSmallIntegerField(default=1)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InviteQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invite")
         verbose_name_plural = _("invites")
@@ -289,3 +297,7 @@ class Invite(models.Model):
 
     def __str__(self):
         return f"#{self.pk}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.uses_left > 0 and self.expires_at > timezone.now()

@@ -96,10 +96,46 @@ def test_who_may_invite_follows_the_admins_setting(client_for, member, new_membe
 
 
 def test_members_revoke_only_their_own_invites(client_for, member, other_member):
-    invite, _code = invites.create_invite(member)
+    invite, code = invites.create_invite(member)
     assert client_for(other_member).post(reverse("accounts:invite_revoke", args=[invite.pk])).status_code == 404
+    assert invites.find_usable(code) is not None
     client_for(member).post(reverse("accounts:invite_revoke", args=[invite.pk]))
+    assert invites.find_usable(code) is None
+    page = client_for(member).get(reverse("accounts:invites")).text
+    assert "Its code no longer works." in page
+    assert reverse("accounts:invite_revoke", args=[invite.pk]) not in page
+
+
+def test_revoking_an_invite_after_a_friend_joined_keeps_who_invited_them(invite_only, member, admin_user, give_totp, client_for):
+    invite, code = invites.create_invite(member, uses=3)
+    _join(code)
+    friend = User.objects.get(username="friend")
+    client_for(member).post(reverse("accounts:invite_revoke", args=[invite.pk]))
+    friend.refresh_from_db()
+    invite.refresh_from_db()
+    assert friend.invite == invite and invite.inviter == member
+    assert invite.uses_left == 0 and invite.expires_at <= timezone.now()
+    assert invite.used_at is not None
+    _client, refused = _join(code, username="latecomer")
+    assert "This invite code cannot be used." in refused.text
+    tree = client_for(give_totp(admin_user)).get(reverse("moderation:invite_tree", args=[member.pk])).text
+    assert "<bdi>friend</bdi>" in tree
+
+
+def test_a_revoked_invite_goes_under_the_invites_rule(invite_only, member):
+    unused, _code = invites.create_invite(member)
+    used, code = invites.create_invite(member, uses=2)
+    _join(code)
+    assert invites.revoke(unused) and invites.revoke(used)
+    assert not invites.revoke(used)  # nothing left to stop
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2), tick=False):
+        engine.run()
+    assert list(Invite.objects.all()) == [used]  # the unused one went at the next run
+    User.objects.filter(username="friend").update(last_login=timezone.now() + datetime.timedelta(days=170))
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=181), tick=False):
+        engine.run()
     assert not Invite.objects.exists()
+    assert User.objects.get(username="friend").invite is None
 
 
 def test_the_inviter_link_expires_under_its_rule(invite_only, member):
