@@ -15,3 +15,10 @@ class AccountsConfig(AppConfig):
         # Replace Django's exact last-login stamp with a day-precision one.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(signals.record_coarse_last_login, dispatch_uid="hearth_last_login")
+
+        # allauth stamps its authenticators to the microsecond; keep the day only.
+        from allauth.mfa.models import Authenticator
+        from django.db.models.signals import pre_save
+
+        pre_save.connect(signals.coarsen_authenticator_times, sender=Authenticator,
+                         dispatch_uid="hearth_coarse_authenticator_times")  # fmt: skip

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from .hashing import keyed_digest
 from .models import Invite, User
-from .timeutil import coarse_now
+from .timeutil import coarse_now, day_start
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 30
@@ -42,7 +42,7 @@ def use(code: str, newcomer: User) -> bool:
     if invite is None:
         return False
     spent = Invite.objects.filter(pk=invite.pk, uses_left__gt=0).update(
-        uses_left=F("uses_left") - 1, used_at=coarse_now()
+        uses_left=F("uses_left") - 1, used_at=day_start()  # the day, like date_joined: no finer
     )
     if not spent:
         return False

@@ -193,8 +193,9 @@ else:
         }
     }
 
-# Sessions: in the database (shared by every worker), closed at logout, 14 days at most.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: in the database (shared by every worker), closed at logout, 14 days at most;
+# the stored end is rounded up to the hour (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # Sessions end when the browser closes unless the member ticks "keep me signed in"
 # (14 days); those that end at browser close also end after the admin's idle time.

@@ -1,8 +1,11 @@
-"""A visit leaves no address and no user agent anywhere: database, cache, logs."""
+"""A visit leaves no address and no user agent anywhere (database, cache, logs), and the
+times Hearth and its libraries store say no more than they must."""
 
+import datetime
 import logging
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -11,6 +14,7 @@ pytestmark = pytest.mark.django_db
 ADDRESS = "198.51.100.199"
 FORWARDED = "203.0.113.201"
 AGENT = "TrailTestAgent/9.9 (unique-7f3a)"
+PASSWORD = "a long enough passphrase 42"
 
 
 class _Collect(logging.Handler):
@@ -156,3 +160,79 @@ def test_gunicorn_with_hearths_config_writes_no_address_or_agent(tmp_path):
     assert "Invalid request from ip=[address]" in output  # gunicorn did log, without the address
     for secret in ("127.0.0.1", FORWARDED, AGENT, "unique-7f3a", "/topics/1/"):
         assert secret not in output, f"{secret} in gunicorn's output"
+
+
+# Stored times say no more than they must ------------------------------------------------
+
+ODD_MOMENT = datetime.datetime(2026, 3, 4, 10, 17, 23, 456789, tzinfo=datetime.UTC)
+
+
+def test_a_sessions_stored_end_is_rounded_up_to_the_whole_hour(member, password, settings):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(ODD_MOMENT, tick=False):
+        c = Client()
+        c.post(reverse("account_login"), {"login": "member", "password": password})
+        session = Session.objects.get()
+    expected = datetime.datetime(2026, 3, 18, 11, 0, tzinfo=datetime.UTC)  # 14 days, next whole hour
+    assert session.expire_date == expected
+    assert expected - ODD_MOMENT >= datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def test_a_session_whose_end_falls_on_the_hour_is_not_lengthened():
+    from accounts.sessions import next_whole_hour
+
+    whole = datetime.datetime(2026, 3, 4, 10, 0, tzinfo=datetime.UTC)
+    assert next_whole_hour(whole) == whole
+    assert next_whole_hour(whole + datetime.timedelta(microseconds=1)) == whole + datetime.timedelta(hours=1)
+
+
+def test_a_second_factor_keeps_only_the_day_it_was_set_up_and_last_used(member):
+    from allauth.mfa.models import Authenticator
+
+    with time_machine.travel(ODD_MOMENT, tick=False):
+        authenticator = Authenticator.objects.create(user=member, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        authenticator.record_usage()
+    authenticator.refresh_from_db()
+    midnight = datetime.datetime(2026, 3, 4, tzinfo=datetime.UTC)
+    assert authenticator.created_at == midnight
+    assert authenticator.last_used_at == midnight
+
+
+def test_an_invites_last_use_is_kept_to_the_day_like_the_join_date(member, site):
+    from accounts import invites
+    from accounts.models import Invite, User
+
+    site.registration_mode = "invite"
+    site.save()
+    invite, code = invites.create_invite(member)
+    with time_machine.travel(ODD_MOMENT, tick=False):
+        Client().post(reverse("account_signup"), {"username": "friend", "password1": PASSWORD,
+                                                  "password2": PASSWORD, "invite": code})  # fmt: skip
+    invite = Invite.objects.get(pk=invite.pk)
+    assert User.objects.get(username="friend").invite == invite
+    assert invite.used_at == datetime.datetime(2026, 3, 4, tzinfo=datetime.UTC)
+
+
+def test_every_key_a_signed_in_session_holds_is_in_the_inventory(admin_user, password):
+    """Sign in with a password and a second factor, then read what the session stores."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    secret = generate_totp_secret()
+    TOTP.activate(admin_user, secret)
+    c = Client()
+    c.post(reverse("account_login"), {"login": admin_user.username, "password": password})
+    keys = {k for s in Session.objects.all() for k in s.get_decoded()}
+    c.post(reverse("mfa_authenticate"), {"code": format_hotp_value(hotp_value(secret, int(time.time()) // 30))})
+    c.get("/")
+    keys |= {k for s in Session.objects.all() for k in s.get_decoded()}
+    assert "account_authentication_methods" in keys and "_auth_user_id" in keys
+    inventory = (settings.BASE_DIR / "docs" / "data-inventory.md").read_text(encoding="utf-8")
+    row = next(line for line in inventory.split("### `django_session`", 1)[1].splitlines()
+               if line.startswith("| session_data"))  # fmt: skip
+    missing = sorted(k for k in keys if f"`{k}`" not in row)
+    assert not missing, f"describe these session keys in docs/data-inventory.md: {missing}"
