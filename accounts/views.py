@@ -80,7 +80,7 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
-def _confirmed(request, form_class, template, act):
+def _confirmed(request, form_class, template, act, context=None):
     """Show `template` with a password form; once the password is right, return act(form).
 
     Password attempts share django-allauth's reauthentication rate limit.
@@ -91,7 +91,7 @@ def _confirmed(request, form_class, template, act):
             return ratelimit.too_many_requests(request)
         if form.is_valid():
             return act(form)
-    return render(request, template, {"form": form})
+    return render(request, template, {"form": form, **(context or {})})
 
 
 @login_required
@@ -143,22 +143,18 @@ def panic_wipe(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request):
-    """Make recovery codes: at once the first time, with the password afterwards."""
+    """Make recovery codes (the old ones stop working), always after entering the password.
+
+    Whoever holds an unlocked phone for a moment must not be able to make codes and take
+    the account with them, not even when the member has none left.
+    """
+
+    def show(form):
+        return render(request, "accounts/recovery_codes_new.html", {"codes": recovery.regenerate(request.user)})
+
     has_codes = request.user.recovery_codes.exists()
-
-    def show(form=None):
-        response = render(request, "accounts/recovery_codes_new.html",
-                          {"codes": recovery.regenerate(request.user)})  # fmt: skip
-        return response
-
-    if not has_codes:
-        if request.method == "POST":
-            return show()
-        return render(request, "accounts/recovery_codes.html", {"form": None, "has_codes": False})
-    if request.method == "GET":
-        return render(request, "accounts/recovery_codes.html",
-                      {"form": PasswordConfirmForm(user=request.user), "has_codes": True})  # fmt: skip
-    return _confirmed(request, PasswordConfirmForm, "accounts/recovery_codes.html", show)
+    return _confirmed(request, PasswordConfirmForm, "accounts/recovery_codes.html", show,
+                      {"has_codes": has_codes})  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

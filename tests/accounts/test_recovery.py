@@ -30,8 +30,25 @@ def test_a_new_member_is_offered_codes_right_after_joining(client, open_registra
     response = client.post(reverse("account_signup"),
                            {"username": "fresh", "password1": password, "password2": password})  # fmt: skip
     assert response["Location"] == reverse("accounts:recovery_codes")
-    page = client.post(reverse("accounts:recovery_codes"))
+    page = client.post(reverse("accounts:recovery_codes"), {"password": password})
     assert page.status_code == 200 and page.text.count("<code>") == 8
+
+
+@pytest.mark.parametrize("codes_before", ["none yet", "all used"])
+def test_making_codes_always_needs_the_password(client_for, member, password, codes_before):
+    if codes_before == "all used":
+        recovery.regenerate(member)
+        RecoveryCode.objects.filter(user=member).delete()  # as if each had been used
+    c = client_for(member)
+    page = c.get(reverse("accounts:recovery_codes"))
+    assert 'name="password"' in page.text
+    for data in ({}, {"password": "not my password"}):
+        refused = c.post(reverse("accounts:recovery_codes"), data)
+        assert refused.status_code == 200 and "<code>" not in refused.text
+        assert not RecoveryCode.objects.filter(user=member).exists()
+    shown = c.post(reverse("accounts:recovery_codes"), {"password": password})
+    assert shown.text.count("<code>") == 8
+    assert RecoveryCode.objects.filter(user=member).count() == 8
 
 
 def test_new_codes_later_need_the_password(client_for, member, password):
