@@ -1,11 +1,13 @@
 """Moderation: every state change here runs in one transaction with its log row.
 
 Actions take the object first, then keyword-only arguments with `actor=` and `reason=`.
-They return False, or raise AlreadyHandled, when there was nothing left to do (another
-moderator got there first), and then change nothing.
+They lock the rows they are about to change, read them again, and raise AlreadyHandled
+when there is nothing left to do (another moderator got there first): then nothing changes
+and nothing is logged.
 """
 
 import datetime
+import hashlib
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -25,7 +27,18 @@ MAX_SUSPENSION_DAYS = 365
 
 
 class AlreadyHandled(Exception):
-    """Another moderator already dealt with this; nothing was changed."""
+    """Another moderator already dealt with this; nothing was changed.
+
+    The exception may carry a translated message that says more precisely what happened.
+    """
+
+
+class AlreadySuspended(AlreadyHandled):
+    """The member is already suspended (until `until`); nothing was changed."""
+
+    def __init__(self, until):
+        super().__init__()
+        self.until = until
 
 
 class AlreadyReported(Exception):
@@ -209,6 +222,11 @@ def case_reason(case) -> str:
 @transaction.atomic
 def dismiss_case(case, *, actor, reason) -> None:
     """Close a case without action; what the reports hid becomes visible again."""
+    seen = Case.objects.filter(pk=case.pk).first()
+    if seen is None:
+        raise AlreadyHandled
+    if seen.post_id or seen.topic_id:
+        _lock(seen.target)  # the item before the case: the order every writer keeps
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
         raise AlreadyHandled
@@ -230,8 +248,7 @@ def dismiss_case(case, *, actor, reason) -> None:
 @transaction.atomic
 def approve_post(post, *, actor, reason) -> None:
     """Publish a post that waited for a moderator (a topic's first post publishes the topic)."""
-    current = Post.objects.select_for_update().get(pk=post.pk)
-    if current.status != Status.HELD:
+    if _lock_post(post).status != Status.HELD:
         raise AlreadyHandled
     forum_actions.set_post_status(post, Status.VISIBLE)
     log(Action.APPROVE, post, actor=actor, reason=reason)
@@ -240,6 +257,7 @@ def approve_post(post, *, actor, reason) -> None:
 @transaction.atomic
 def hide_post(post, *, actor, reason) -> None:
     """Hide a post; on a post the reports already hid, this upholds them and keeps it hidden."""
+    _lock_post(post)
     changed = forum_actions.set_post_status(post, Status.HIDDEN)
     upheld = _resolve_open_cases(post, Case.Resolution.UPHELD)
     if not (changed or upheld):
@@ -249,8 +267,8 @@ def hide_post(post, *, actor, reason) -> None:
 
 @transaction.atomic
 def unhide_post(post, *, actor, reason) -> None:
-    current = Post.objects.get(pk=post.pk)
-    if current.status != Status.HIDDEN:
+    """Show a hidden post again; open reports about it are dismissed."""
+    if _lock_post(post).status != Status.HIDDEN:
         raise AlreadyHandled
     forum_actions.set_post_status(post, Status.VISIBLE)
     _resolve_open_cases(post, Case.Resolution.DISMISSED)
@@ -260,43 +278,60 @@ def unhide_post(post, *, actor, reason) -> None:
 @transaction.atomic
 def remove_post(post, *, actor, reason) -> bool:
     """Delete a post's row (the log keeps only its number). Return True if the topic went too."""
-    if not Post.objects.filter(pk=post.pk).exists():
-        raise AlreadyHandled
+    _lock_post(post)
     log(Action.REMOVE_POST, post, actor=actor, reason=reason)
     return forum_actions.delete_post(post)
 
 
+def body_version(body: str) -> str:
+    """Return a short fingerprint of a post's text, to notice that it changed meanwhile."""
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
 @transaction.atomic
-def edit_post(post, *, actor, reason, body) -> None:
+def edit_post(post, *, actor, reason, body, version=None) -> None:
+    """Replace a post's text, marked "edited by a moderator".
+
+    `version` is body_version() of the text the moderator saw: if the post changed since,
+    nothing is changed. An edit that changes nothing is not made either.
+    """
+    current = _lock_post(post)
+    if version and version != body_version(current.body):
+        raise AlreadyHandled(_("This post was changed after you opened it; nothing was changed. Please look at it again."))
+    if body == current.body:
+        raise AlreadyHandled(_("The text is the same as before; nothing was changed."))
     forum_actions.edit_post(post, body=body, by_moderator=True)
     log(Action.EDIT, post, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def remove_topic(topic, *, actor, reason) -> None:
-    if not Topic.objects.filter(pk=topic.pk).exists():
-        raise AlreadyHandled
+    _lock_topic(topic)
     log(Action.REMOVE_TOPIC, topic, actor=actor, reason=reason)
     forum_actions.delete_topic(topic)
 
 
-def _topic_flag(action, topic, *, actor, reason, **flags) -> None:
-    with transaction.atomic():
-        changed = forum_actions.set_topic_flags(topic, **flags)
-        upheld = 0
-        if flags.get("status") == Status.HIDDEN:
-            upheld = _resolve_open_cases(topic, Case.Resolution.UPHELD)
-        if not (changed or upheld):
-            raise AlreadyHandled
-        log(action, topic, actor=actor, reason=reason)
+@transaction.atomic
+def _topic_flag(action, topic, *, actor, reason, resolve=None, **flags) -> None:
+    """Set flags on a locked topic; `resolve` closes its open cases with that resolution."""
+    _lock_topic(topic)
+    changed = forum_actions.set_topic_flags(topic, **flags)
+    resolved = _resolve_open_cases(topic, resolve) if resolve else 0
+    if not changed and not (resolved and resolve == Case.Resolution.UPHELD):
+        raise AlreadyHandled
+    log(action, topic, actor=actor, reason=reason)
 
 
 def hide_topic(topic, *, actor, reason):
-    _topic_flag(Action.HIDE, topic, actor=actor, reason=reason, status=Status.HIDDEN)
+    """Hide a topic; on a topic the reports already hid, this upholds them and keeps it hidden."""
+    _topic_flag(Action.HIDE, topic, actor=actor, reason=reason, status=Status.HIDDEN,
+                resolve=Case.Resolution.UPHELD)  # fmt: skip
 
 
 def unhide_topic(topic, *, actor, reason):
-    _topic_flag(Action.UNHIDE, topic, actor=actor, reason=reason, status=Status.VISIBLE)
+    """Show a hidden topic again; open reports about it are dismissed."""
+    _topic_flag(Action.UNHIDE, topic, actor=actor, reason=reason, status=Status.VISIBLE,
+                resolve=Case.Resolution.DISMISSED)  # fmt: skip
 
 
 def lock_topic(topic, *, actor, reason):
@@ -317,6 +352,7 @@ def unpin_topic(topic, *, actor, reason):
 
 @transaction.atomic
 def move_topic(topic, *, actor, reason, board: Board) -> None:
+    _lock_topic(topic)
     if not forum_actions.move_topic(topic, board=board):
         raise AlreadyHandled
     Case.objects.filter(topic=topic).update(board=board)
@@ -330,16 +366,24 @@ def move_topic(topic, *, actor, reason, board: Board) -> None:
 @transaction.atomic
 def warn_member(member, *, actor, reason) -> Notice:
     """Leave a private notice the member sees on their next visit."""
+    _lock_member(member)
     notice = Notice.objects.create(member=member, text=reason)
     log(Action.WARN, member, actor=actor, reason=reason)
     return notice
 
 
 @transaction.atomic
-def suspend_member(member, *, actor, reason, days: int) -> None:
-    """Let a member read but not write for `days` days."""
+def suspend_member(member, *, actor, reason, days: int, replace: bool = False) -> None:
+    """Let a member read but not write for `days` days from now.
+
+    A suspension that is running is only changed with `replace`: otherwise raise
+    AlreadySuspended, so that a second moderator does not shorten or lengthen it unawares.
+    """
     if not 1 <= days <= MAX_SUSPENSION_DAYS:
         raise ValueError("days out of range")
+    current = _lock_member(member)
+    if current.is_suspended and not replace:
+        raise AlreadySuspended(current.suspended_until)
     until = timezone.now() + datetime.timedelta(days=days)
     User.objects.filter(pk=member.pk).update(suspended_until=until)
     member.suspended_until = until
@@ -350,8 +394,9 @@ def suspend_member(member, *, actor, reason, days: int) -> None:
 @transaction.atomic
 def ban_member(member, *, actor, reason) -> None:
     """Stop a member from signing in and end every session they have, at once."""
-    if not User.objects.filter(pk=member.pk, is_active=True).update(is_active=False):
+    if not _lock_member(member).is_active:
         raise AlreadyHandled
+    User.objects.filter(pk=member.pk).update(is_active=False)
     member.is_active = False
     end_sessions(member)
     _resolve_open_cases(member, Case.Resolution.UPHELD)
@@ -360,8 +405,10 @@ def ban_member(member, *, actor, reason) -> None:
 
 @transaction.atomic
 def set_hold_posts(member, *, actor, reason, hold: bool) -> None:
-    if not User.objects.filter(pk=member.pk, posts_held=not hold).update(posts_held=hold):
+    """Hold every new post of a member for a moderator, or stop holding them."""
+    if _lock_member(member).posts_held == hold:
         raise AlreadyHandled
+    User.objects.filter(pk=member.pk).update(posts_held=hold)
     member.posts_held = hold
     log(Action.HOLD if hold else Action.RELEASE, member, actor=actor, reason=reason)
 
@@ -384,17 +431,24 @@ def act_on_branch(member, *, actor, reason, action, days=None) -> int:
     """Hold every post of, or suspend, a member and everyone their invites brought in.
 
     Members the actor may not act on (themselves; an admin, for an admin of lesser rights)
-    are left out. Return how many members were in scope.
+    are left out, and so are those already held or already suspended: a running suspension
+    is not changed. Return how many members were acted on.
     """
     members = [member] + [m for level in invite_branch(member) for m in level]
-    members = [m for m in members if can_act_on_member(actor, m)]
+    done = 0
     for target in members:
-        if action == "hold":
-            if User.objects.filter(pk=target.pk, posts_held=False).update(posts_held=True):
-                log(Action.HOLD, target, actor=actor, reason=reason)
-        else:
-            suspend_member(target, actor=actor, reason=reason, days=days)
-    return len(members)
+        if not can_act_on_member(actor, target):
+            continue
+        try:
+            with transaction.atomic():
+                if action == "hold":
+                    set_hold_posts(target, actor=actor, reason=reason, hold=True)
+                else:
+                    suspend_member(target, actor=actor, reason=reason, days=days)
+        except AlreadyHandled:
+            continue
+        done += 1
+    return done
 
 
 def record_invite_tree_viewed(member, *, actor) -> None:
@@ -409,10 +463,9 @@ def record_history_viewed(member, *, actor) -> None:
 @transaction.atomic
 def approve_signup(member, *, actor, reason) -> None:
     """Let a newcomer in: they can sign in from now on."""
-    if not User.objects.filter(pk=member.pk, approval_pending=True).update(
-        approval_pending=False, is_active=True
-    ):
+    if not _lock_member(member).approval_pending:
         raise AlreadyHandled
+    User.objects.filter(pk=member.pk).update(approval_pending=False, is_active=True)
     member.approval_pending, member.is_active = False, True
     log(Action.APPROVE_SIGNUP, member, actor=actor, reason=reason)
 
@@ -420,7 +473,7 @@ def approve_signup(member, *, actor, reason) -> None:
 @transaction.atomic
 def refuse_signup(member, *, actor, reason) -> None:
     """Refuse a request to join: the waiting account is deleted; the log keeps the pseudonym."""
-    if not User.objects.filter(pk=member.pk, approval_pending=True).exists():
+    if not _lock_member(member).approval_pending:
         raise AlreadyHandled
     log(Action.REFUSE_SIGNUP, member, actor=actor, reason=reason)
     User.objects.filter(pk=member.pk).delete()

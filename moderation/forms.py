@@ -41,6 +41,8 @@ class ReasonForm(forms.Form):
 
 class EditForm(ReasonForm):
     body = PostBodyField()
+    # A fingerprint of the text the moderator saw: their edit does not overwrite a newer one.
+    version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class MoveForm(ReasonForm):
@@ -68,6 +70,11 @@ class SuspendForm(ReasonForm):
             "min_value": _("A suspension lasts at least %(limit_value)s day."),
             "max_value": _("A suspension lasts at most %(limit_value)s days; ban instead."),
         },
+    )
+    replace = forms.BooleanField(
+        label=_("Change the suspension that is running"),
+        required=False,
+        help_text=_("Only if the member is already suspended: the new length counts from now."),
     )
 
 

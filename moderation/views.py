@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -44,6 +45,22 @@ def moderator_view(view):
 
 
 HANDLED = _("Another moderator already dealt with this; nothing was changed.")
+
+
+def stale_form(view):
+    """Answer a moderator's form about something gone with a page that says so (still a 404).
+
+    What a moderator may not moderate answers with the same page, exactly as a missing id.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return render(request, "moderation/gone.html", status=404)
+
+    return wrapper
 
 
 def _member_history(member_ids):
@@ -96,6 +113,7 @@ def queue(request):
 
 @moderator_view
 @require_POST
+@stale_form
 def signup_action(request, pk, action):
     """Let a newcomer in, or refuse them, with a reason."""
     member = get_object_or_404(User, pk=pk)
@@ -129,6 +147,7 @@ def case_detail(request, pk):
 
 @moderator_view
 @require_POST
+@stale_form
 def case_dismiss(request, pk):
     case = get_object_or_404(Case.objects.with_targets(), pk=pk)
     permissions.check_view_case(request.user, case)
@@ -179,7 +198,7 @@ def _forms(table, request, obj, bound=None, **extra):
     forms = {}
     for name, (_action, form_class, _done) in table.items():
         kwargs = dict(extra) if form_class is MoveForm else {}
-        initial = {"body": obj.body} if form_class is EditForm else None
+        initial = {"body": obj.body, "version": actions.body_version(obj.body)} if form_class is EditForm else None
         if bound is not None and bound[0] == name:
             forms[name] = bound[1]
         else:
@@ -204,8 +223,13 @@ def _act(request, table, name, obj, *, tools, context, redirect_to, **extra):
     try:
         action(obj, actor=request.user, **data)
         messages.success(request, done)
-    except actions.AlreadyHandled:
-        messages.info(request, HANDLED)
+    except actions.AlreadySuspended as already:
+        messages.info(request, _(
+            "This member is already suspended until %(date)s; nothing was changed. To change it, "
+            "tick “Change the suspension that is running”."
+        ) % {"date": formats.date_format(timezone.localtime(already.until), "DATE_FORMAT")})
+    except actions.AlreadyHandled as handled:
+        messages.info(request, str(handled) or HANDLED)
     return redirect(redirect_to)
 
 
@@ -229,6 +253,7 @@ def post_tools(request, pk):
 
 @moderator_view
 @require_POST
+@stale_form
 def post_action(request, pk, action):
     post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
     permissions.check_moderate_post(request.user, post)
@@ -260,6 +285,7 @@ def topic_tools(request, pk):
 
 @moderator_view
 @require_POST
+@stale_form
 def topic_action(request, pk, action):
     topic = get_object_or_404(Topic.objects.select_related("board", "author"), pk=pk)
     permissions.check_moderate_topic(request.user, topic)
@@ -291,6 +317,7 @@ def member_tools(request, pk):
 
 @moderator_view
 @require_POST
+@stale_form
 def member_action(request, pk, action):
     member = get_object_or_404(User, pk=pk)
     permissions.check_act_on_member(request.user, member)
