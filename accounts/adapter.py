@@ -7,8 +7,10 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.httpkit import get_client_ip
 from allauth.core.ratelimit import respond_429
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import pseudonyms
@@ -55,6 +57,22 @@ class HearthAccountAdapter(DefaultAccountAdapter):
         if not shallow:
             pseudonyms.check_not_look_alike(username)
         return username
+
+    def get_login_redirect_url(self, request) -> str:
+        """Send a member without recovery codes (never made, or all used) to make them first.
+
+        In approval mode a newcomer cannot sign in right after joining, so this first sign-in
+        is where they are offered their codes.
+        """
+        from .models import RecoveryCode
+
+        if not RecoveryCode.objects.filter(user=request.user).exists():
+            messages.info(request, _(
+                "You have no recovery codes. There is no email here: if you forget your password, "
+                "a recovery code is the only way back into your account. Please make them now."
+            ))  # fmt: skip
+            return reverse("accounts:recovery_codes")
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         """Save a newcomer; in approval mode the account waits, unable to sign in."""

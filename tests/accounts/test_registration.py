@@ -107,3 +107,33 @@ def test_deciding_twice_changes_nothing(client_for, mod, site):
     response = client_for(mod).post(url, {f"signup-{user.pk}-reason": "again"}, follow=True)
     assert response.status_code in (200, 404)
     assert LogEntry.objects.count() == 1
+
+
+def test_an_approved_newcomers_first_sign_in_lands_on_the_recovery_codes_page(client_for, mod, site):
+    from moderation import actions as moderation_actions
+
+    _join(Client())
+    newcomer = User.objects.get(username="newcomer")
+    moderation_actions.approve_signup(newcomer, actor=mod, reason="vouched")
+    c = Client()
+    response = c.post(reverse("account_login"), {"login": "newcomer", "password": PASSWORD})
+    assert response["Location"] == reverse("accounts:recovery_codes")
+    page = c.get(response["Location"])
+    assert "You have no recovery codes." in page.text
+    made = c.post(reverse("accounts:recovery_codes"), {"password": PASSWORD})
+    assert made.text.count("<code>") == 8
+    c.post(reverse("account_logout"))
+    again = c.post(reverse("account_login"), {"login": "newcomer", "password": PASSWORD})
+    assert again["Location"] == reverse("forum:board_index")
+
+
+def test_a_member_who_used_every_code_is_asked_to_make_new_ones_at_sign_in(client, member):
+    from accounts import recovery
+    from accounts.models import RecoveryCode
+
+    recovery.regenerate(member)
+    assert client.post(reverse("account_login"), {"login": "member", "password": PASSWORD})["Location"] == "/"
+    client.post(reverse("account_logout"))
+    RecoveryCode.objects.filter(user=member).delete()  # as if each had been used
+    response = client.post(reverse("account_login"), {"login": "member", "password": PASSWORD})
+    assert response["Location"] == reverse("accounts:recovery_codes")
