@@ -6,6 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.httpkit import get_client_ip
 from allauth.core.ratelimit import respond_429
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -98,3 +99,14 @@ class HearthAccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Hearth has no email: nothing is ever sent."""
         return None
+
+
+class HearthMFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        """Name the site in authenticator apps as pages do: the neutral name in neutral mode.
+
+        A phone searched at a checkpoint shows its authenticator entries too.
+        """
+        from .models import SiteSettings
+
+        return SiteSettings.load().shown_name

@@ -233,7 +233,7 @@ ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:recovery_codes"  # a new member makes th
 
 # django-allauth: pseudonym and password, no email anywhere.
 ACCOUNT_ADAPTER = "accounts.adapter.HearthAccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup.SignupExtraForm"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
@@ -262,7 +262,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("HEARTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = os.environ.get("HEARTH_SITE_NAME", "Hearth")
+# Authenticator apps show the site's shown name (the neutral one in neutral mode).
+MFA_ADAPTER = "accounts.adapter.HearthMFAAdapter"
 
 # Email: there is none, ever.
 MAILERS = {}
