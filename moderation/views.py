@@ -5,7 +5,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Min, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -82,32 +82,59 @@ def _member_history(member_ids):
     return {pk: (upheld.get(pk, 0), acted.get(pk, 0)) for pk in member_ids}
 
 
+QUEUE_PAGE_SIZE = 50
+
+
+def _queue_page(request, queryset, param, anchor):
+    """Return one page of a queue section, with links that keep the other sections' pages."""
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get(param))
+
+    def link(number):
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}#{anchor}"
+
+    page.previous_url = link(page.previous_page_number()) if page.has_previous() else None
+    page.next_url = link(page.next_page_number()) if page.has_next() else None
+    return page
+
+
+def _first_posts(topic_ids):
+    """Return {topic id: first post} for the given topics, in one query."""
+    if not topic_ids:
+        return {}
+    firsts = Post.objects.filter(topic_id__in=topic_ids).values("topic_id").annotate(first=Min("id")).values("first")
+    return {post.topic_id: post for post in Post.objects.filter(pk__in=Subquery(firsts))}
+
+
 @moderator_view
 def queue(request):
-    cases = list(
-        permissions.cases_visible_to(request.user)
-        .open()
-        .with_targets()
-        .prefetch_related("reports")
-        .in_queue_order()[:100]
+    """Reports, requests to join and held posts: each section a page of its own."""
+    cases = _queue_page(
+        request,
+        permissions.cases_visible_to(request.user).open().with_targets().prefetch_related("reports").in_queue_order(),
+        "reports_page", "reports-heading",
+    )  # fmt: skip
+    held = _queue_page(
+        request,
+        permissions.held_posts_visible_to(request.user).select_related("topic__board", "author").order_by("id"),
+        "held_page", "held-heading",
+    )  # fmt: skip
+    signups = _queue_page(
+        request, permissions.signups_visible_to(request.user).order_by("id"), "signups_page", "signups-heading"
     )
-    held = list(
-        permissions.held_posts_visible_to(request.user)
-        .select_related("topic__board", "author")
-        .order_by("id")[:100]
-    )
-    signups = list(permissions.signups_visible_to(request.user).order_by("id")[:100])
     history = _member_history([c.subject_id for c in cases] + [p.author_id for p in held])
+    first_posts = _first_posts([c.topic_id for c in cases if c.topic_id])
     for case in cases:
         case.history = history.get(case.subject_id)
         case.reasons = sorted({r.reason for r in case.reports.all()}, key=lambda r: -actions.URGENCY[r])
         case.reason_labels = [Reason(r).label for r in case.reasons]
         case.notes = [r.note for r in case.reports.all() if r.note]
+        case.first_post = first_posts.get(case.topic_id)
     for post in held:
         post.history = history.get(post.author_id)
-    signup_forms = {u.pk: ReasonForm(prefix=f"signup-{u.pk}") for u in signups}
     for newcomer in signups:
-        newcomer.form = signup_forms[newcomer.pk]
+        newcomer.form = ReasonForm(prefix=f"signup-{newcomer.pk}")
     return render(request, "moderation/queue.html", {"cases": cases, "held": held, "signups": signups})
 
 

@@ -108,3 +108,69 @@ def test_a_moderator_can_reach_the_two_factor_setup_page(client, moderator, pass
     assert page.status_code == 200
     assert "data:image/svg+xml" in page.text
     assert "img-src 'self' data:" in page["Content-Security-Policy"]
+
+
+@pytest.fixture
+def full_queue(user_factory, board, member, new_member, topic_factory, site):
+    """Return a function that adds `n` entries to every section of the queue."""
+    site.registration_mode = "approval"
+    site.save()
+
+    def add(n):
+        for i in range(n):
+            topic = topic_factory(board, member, title=f"topic {i}", body=f"first words {i}")
+            actions.report(topic.posts.get(), reporter=user_factory(), reason=Reason.SPAM, note=f"post-note-{i}")
+            actions.report(topic, reporter=user_factory(), reason=Reason.THREAT, note=f"topic-note-{i}")
+            forum_actions.create_reply(topic, author=new_member, body=f"held words {i}")
+            user_factory(f"newcomer{i}", is_active=False, approval_pending=True, approval_answer=f"answer {i}")
+        actions.report(user_factory(), reporter=user_factory(), reason=Reason.INFORMANT)
+
+    return add
+
+
+def test_queue_pinned_query_count(client_for, mod, full_queue, django_assert_num_queries, monkeypatch):
+    """The exact number, so that a change that adds a query is noticed and justified."""
+    from moderation import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 3)
+    c = client_for(mod)
+    c.get("/")  # the first visit stamps the session's idle deadline
+    full_queue(4)
+    # Session, member, site settings, their authenticator; per section a count and a page
+    # (3 + 3); the cases' reports; the reported topics' first posts; the members' history
+    # (2); the moderator's own unread warnings, for the page around it.
+    for url in (reverse("moderation:queue"), reverse("moderation:queue") + "?reports_page=2&held_page=2&signups_page=2"):
+        with django_assert_num_queries(15):
+            assert c.get(url).status_code == 200
+
+
+def test_each_queue_section_has_pages_of_its_own(client_for, mod, full_queue, monkeypatch):
+    from moderation import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 3)
+    full_queue(4)  # 9 cases, 4 held posts, 4 requests to join
+    c = client_for(mod)
+    first = c.get(reverse("moderation:queue")).text
+    assert "topic-note-0" in first and "post-note-3" not in first
+    assert "held words 0" in first and "held words 3" not in first
+    assert "answer 0" in first and "answer 3" not in first
+    assert 'href="?reports_page=2#reports-heading"' in first
+    later = c.get(reverse("moderation:queue"), {"reports_page": "3", "held_page": "2"}).text
+    assert "post-note-3" in later and "topic-note-0" not in later
+    assert "held words 3" in later and "held words 0" not in later
+    assert "answer 0" in later  # the sign-ups stay on their first page
+    assert 'href="?reports_page=3&amp;held_page=1#held-heading"' in later  # the other page is kept
+
+
+def test_nothing_is_cut_from_the_queue_any_more(client_for, mod, full_queue):
+    full_queue(2)
+    page = client_for(mod).get(reverse("moderation:queue"), {"reports_page": "x" * 300, "held_page": "-1"})
+    assert page.status_code == 200 and "held words 1" in page.text
+
+
+def test_a_reported_topic_shows_its_first_post_in_the_queue(client_for, mod, other_member, board, member, topic_factory):
+    topic = topic_factory(board, member, title="A title", body="What the first post **says**.", replies=1)
+    actions.report(topic, reporter=other_member, reason=Reason.SPAM)
+    page = client_for(mod).get(reverse("moderation:queue")).text
+    assert "What the first post <strong>says</strong>." in page
+    assert "Reply 1" not in page
