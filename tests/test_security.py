@@ -118,3 +118,18 @@ def test_templates_never_mark_text_safe():
         if re.search(r"\|\s*safe\b|{%\s*autoescape\s+off", text):
             offenders.append(str(path))
     assert not offenders
+
+
+def test_every_test_the_threat_model_names_exists():
+    """`tests/x.py::test_y` and the short `::test_z` (same file as the one before) must exist."""
+    doc = (Path(settings.BASE_DIR) / "docs" / "threat-model.md").read_text(encoding="utf-8")
+    missing, current = [], None
+    for path, name in re.findall(r"`(tests/[\w/]+\.py)?(?:::(\w+))?", doc):
+        if path:
+            current = Path(settings.BASE_DIR) / path
+            if not current.exists():
+                missing.append(path)
+                continue
+        if name and (current is None or not re.search(rf"def {name}\(", current.read_text(encoding="utf-8"))):
+            missing.append(f"{current}::{name}")
+    assert not missing, f"docs/threat-model.md names tests that do not exist: {missing}"
