@@ -1,6 +1,7 @@
 """Invite-only registration: codes shown once, hashed, with an end and a use count."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -39,6 +40,26 @@ def test_a_member_makes_an_invite_and_sees_the_code_once(client_for, member):
     assert invite.inviter == member and invite.uses_left == 2
     assert code not in invite.digest and len(code) >= 30
     assert code not in c.get(reverse("accounts:invites")).text
+
+
+def test_an_invite_lasts_7_days_and_lets_one_person_in_by_default(client_for, member, invite_only):
+    page = client_for(member).get(reverse("accounts:invites")).text
+    assert re.search(r'name="days"[^>]*value="7"|value="7"[^>]*name="days"', page)
+    assert re.search(r'name="uses"[^>]*value="1"|value="1"[^>]*name="uses"', page)
+    made = datetime.datetime(2026, 3, 4, 10, 17, tzinfo=datetime.UTC)
+    with time_machine.travel(made, tick=False):
+        invite, code = invites.create_invite(member)
+    assert invite.uses_left == 1
+    assert invite.expires_at == datetime.datetime(2026, 3, 11, 10, 0, tzinfo=datetime.UTC)  # 7 days, to the hour
+    with time_machine.travel(invite.expires_at - datetime.timedelta(minutes=1), tick=False):
+        assert invites.find_usable(code) == invite
+    with time_machine.travel(invite.expires_at, tick=False):
+        assert invites.find_usable(code) is None
+    with time_machine.travel(made + datetime.timedelta(days=1), tick=False):
+        assert _join(code, username="first")[1].status_code == 302
+        _client, second = _join(code, username="second")
+    assert "This invite code cannot be used." in second.text
+    assert list(User.objects.filter(invite=invite).values_list("username", flat=True)) == ["first"]
 
 
 @pytest.mark.parametrize(("days", "uses"), [("0", "1"), ("31", "1"), ("7", "0"), ("7", "21"), ("x", "1")])
