@@ -13,7 +13,7 @@ from accounts import permissions as roles
 from forum import permissions as forum_permissions
 from forum.models import Board, Post, Status
 
-from .models import Case
+from .models import Case, LogEntry
 
 
 def needs_two_factor(user) -> bool:
@@ -118,6 +118,31 @@ def can_report(user, target) -> bool:
     return True
 
 
+def check_report_post(user, post, site=None) -> None:
+    """Raise Http404 unless `user` can see the post, then as check_report."""
+    forum_permissions.check_view_post(user, post, site)
+    check_report(user, post)
+
+
+def check_report_topic(user, topic, site=None) -> None:
+    forum_permissions.check_view_topic(user, topic, site)
+    check_report(user, topic)
+
+
+def check_report_author(user, post, site=None) -> None:
+    """Raise Http404 unless `user` can see the post and its author is still a member."""
+    forum_permissions.check_view_post(user, post, site)
+    if post.author is None or not post.author.is_active:
+        raise Http404
+    check_report(user, post.author)
+
+
+def log_entries_visible_to(user) -> QuerySet[LogEntry]:
+    """Return the log rows `user` may read: all for global moderators, else their boards'."""
+    if can_act_on_members(user):
+        return LogEntry.objects.all()
+    return LogEntry.objects.filter(board__in=boards_moderated_by(user))
+
 
 def signups_visible_to(user) -> QuerySet:
     """Return the requests to join that `user` may decide: global moderators only."""
@@ -133,7 +158,11 @@ def check_decide_signup(user, member) -> None:
         raise Http404
 
 
+def can_view_invite_tree(user) -> bool:
+    """The invite tree is for admins only."""
+    return roles.is_admin(user)
+
+
 def check_view_invite_tree(user) -> None:
-    """The invite tree is for admins only; everyone else gets 404."""
-    if not roles.is_admin(user):
+    if not can_view_invite_tree(user):
         raise Http404

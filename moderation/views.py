@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import permissions as roles
 from accounts import ratelimit
 from accounts.models import User
-from forum import permissions as forum_permissions
 from forum.models import Post, Topic
 
 from . import actions, permissions
@@ -329,7 +327,7 @@ def _member_context(request, member):
         "history": history,
         "entries": LogEntry.objects.filter(target_member=member)
         .exclude(action__in=["view_history", "view_invite_tree"]).newest_first()[:20],
-        "can_view_invite_tree": roles.is_admin(request.user),
+        "can_view_invite_tree": permissions.can_view_invite_tree(request.user),
         "forms": _forms(MEMBER_ACTIONS, request, member),
     }
 
@@ -355,9 +353,7 @@ def member_action(request, pk, action):
 
 @moderator_view
 def log(request):
-    entries = LogEntry.objects.newest_first()
-    if not permissions.can_act_on_members(request.user):
-        entries = entries.filter(board__in=permissions.boards_moderated_by(request.user))
+    entries = permissions.log_entries_visible_to(request.user).newest_first()
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "moderation/log.html", {"page": page})
 
@@ -366,7 +362,7 @@ def log(request):
 
 
 def _report(request, target, *, context):
-    permissions.check_report(request.user, target)
+    """Show the report form, or report `target` (the caller checked that the user may)."""
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not ratelimit.is_allowed(request, "report"):
@@ -390,7 +386,7 @@ def _report(request, target, *, context):
 @require_http_methods(["GET", "POST"])
 def report_post(request, pk):
     post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
-    forum_permissions.check_view_post(request.user, post, request.site)
+    permissions.check_report_post(request.user, post, request.site)
     return _report(request, post, context={"what": "post", "post": post, "back": post.topic.get_absolute_url()})
 
 
@@ -398,7 +394,7 @@ def report_post(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_topic(request, pk):
     topic = get_object_or_404(Topic.objects.select_related("board", "author"), pk=pk)
-    forum_permissions.check_view_topic(request.user, topic, request.site)
+    permissions.check_report_topic(request.user, topic, request.site)
     return _report(request, topic, context={"what": "topic", "topic": topic, "back": topic.get_absolute_url()})
 
 
@@ -407,9 +403,7 @@ def report_topic(request, pk):
 def report_author(request, pk):
     """Report the member who wrote a post the reporter can see."""
     post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
-    forum_permissions.check_view_post(request.user, post, request.site)
-    if post.author is None or not post.author.is_active:
-        raise Http404
+    permissions.check_report_author(request.user, post, request.site)
     return _report(request, post.author,
                    context={"what": "member", "member": post.author, "post": post,
                             "back": post.topic.get_absolute_url()})  # fmt: skip
