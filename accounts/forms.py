@@ -1,6 +1,7 @@
 """Forms of the member's own account pages."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language_info, ngettext
@@ -15,6 +16,9 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # allauth names the field "Username" (label and placeholder): here it is a pseudonym.
+        self.fields["login"].label = _("Pseudonym")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
         if "remember" in self.fields:
             days = settings.SESSION_COOKIE_AGE // 86400
             self.fields["remember"].label = ngettext(
@@ -26,6 +30,17 @@ class LoginForm(AllauthLoginForm):
                 "Leave this off on a shared phone or computer: you are then signed out when the "
                 "browser closes, or after a while without a visit."
             )
+
+
+class SignupForm(AllauthSignupForm):
+    """Sign-up: allauth sets the field's label to "Username" after the extra form's
+    __init__ ran, so the pseudonym's label is set here, once allauth is done."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "username" in self.fields:
+            self.fields["username"].label = _("Pseudonym")
+            self.fields["username"].widget.attrs.pop("placeholder", None)
 
 
 class PreferencesForm(forms.ModelForm):
