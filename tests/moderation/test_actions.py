@@ -25,6 +25,14 @@ def _last_log():
     return LogEntry.objects.newest_first().first()
 
 
+def _assert_logged(action, actor, reason, member, label, board):
+    """Assert that the newest log row says who did what to what, why, and where."""
+    entry = _last_log()
+    assert (entry.action, entry.actor, entry.actor_name, entry.reason) == (action, actor, actor.username, reason)
+    assert (entry.target_member, entry.target_member_name) == (member, member.username if member else "")
+    assert (entry.target_label, entry.board) == (label, board)
+
+
 def test_approve_publishes_a_held_post(client_for, mod, new_member, topic):
     held = forum_actions.create_reply(topic, author=new_member, body="my first words")
     assert "my first words" not in client_for(None).get(topic.get_absolute_url()).text
@@ -118,16 +126,19 @@ def test_remove_post_deletes_the_row_and_logs_no_content(client_for, mod, member
 
 def test_remove_topic_deletes_topic_and_posts(client_for, mod, member, board, topic_factory):
     topic = topic_factory(board, member, replies=2)
+    pk = topic.pk
     _act(client_for(mod), "topic", topic.pk, "remove", reason="spam")
-    assert not Topic.objects.filter(pk=topic.pk).exists()
-    assert not Post.objects.filter(topic_id=topic.pk).exists()
+    assert not Topic.objects.filter(pk=pk).exists()
+    assert not Post.objects.filter(topic_id=pk).exists()
     board.refresh_from_db()
     assert (board.topic_count, board.post_count) == (0, 0)
+    _assert_logged("remove_topic", mod, "spam", member, f"topic:{pk}", board)
 
 
 def test_moderator_edit_marks_the_post(client_for, mod, other_member, topic):
     post = topic.posts.get()
     _act(client_for(mod), "post", post.pk, "edit", reason="removed a street name", body="Somewhere [removed].")
+    _assert_logged("edit", mod, "removed a street name", topic.author, f"post:{post.pk}:{topic.pk}", topic.board)
     page = client_for(other_member).get(topic.get_absolute_url()).text
     assert "Somewhere [removed]." in page
     assert "Edited by a moderator" in page
@@ -158,6 +169,7 @@ def test_move_topic(client_for, mod, topic, board_factory):
     topic.refresh_from_db()
     target.refresh_from_db()
     assert topic.board == target and target.topic_count == 1
+    _assert_logged("move", mod, "better fit", topic.author, f"topic:{topic.pk}", target)
 
 
 def test_warning_shows_on_the_next_visit_until_read(client_for, mod, member):
@@ -175,6 +187,7 @@ def test_suspension_lets_a_member_read_but_not_write(client_for, mod, member, to
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.suspended_until > timezone.now() + datetime.timedelta(days=2)
+    _assert_logged("suspend", mod, "cool down", member, f"member:{member.pk}", None)
     c = client_for(member)
     assert c.get(topic.get_absolute_url()).status_code == 200
     assert c.post(reverse("forum:reply_create", args=[topic.pk]), {"body": "x"}).status_code == 403
@@ -210,9 +223,11 @@ def test_hold_posts_holds_every_new_post_until_released(client_for, mod, member,
     c = client_for(mod)
     _act(c, "member", member.pk, "hold", reason="watch")
     member.refresh_from_db()
+    _assert_logged("hold", mod, "watch", member, f"member:{member.pk}", None)
     assert forum_actions.create_reply(topic, author=member, body="x").status == Status.HELD
     _act(c, "member", member.pk, "release", reason="fine")
     member.refresh_from_db()
+    _assert_logged("release", mod, "fine", member, f"member:{member.pk}", None)
     assert forum_actions.create_reply(topic, author=member, body="y").status == Status.VISIBLE
 
 
@@ -258,3 +273,82 @@ def test_opening_a_members_history_is_logged(client_for, mod, member):
     viewed = LogEntry.objects.filter(action="view_history").get()
     assert (viewed.actor_name, viewed.target_member) == (mod.username, member)
     assert "0 earlier upheld reports · 1 earlier moderator action" in page.text
+
+
+def test_hide_and_unhide_a_topic(client_for, mod, other_member, topic):
+    c = client_for(mod)
+    assert _act(c, "topic", topic.pk, "hide", reason="names a street").status_code == 302
+    topic.refresh_from_db()
+    assert topic.status == Status.HIDDEN and topic.posts.get().status == Status.HIDDEN
+    _assert_logged("hide", mod, "names a street", topic.author, f"topic:{topic.pk}", topic.board)
+    assert client_for(other_member).get(topic.get_absolute_url()).status_code == 404
+    assert c.get(topic.get_absolute_url()).status_code == 200  # moderators still see it
+    topic.board.refresh_from_db()
+    assert topic.board.topic_count == 0
+    assert _act(c, "topic", topic.pk, "unhide", reason="the street was changed").status_code == 302
+    topic.refresh_from_db()
+    assert topic.status == Status.VISIBLE and topic.posts.get().status == Status.VISIBLE
+    _assert_logged("unhide", mod, "the street was changed", topic.author, f"topic:{topic.pk}", topic.board)
+    assert client_for(other_member).get(topic.get_absolute_url()).status_code == 200
+    topic.board.refresh_from_db()
+    assert topic.board.topic_count == 1
+
+
+def test_hiding_a_topic_twice_changes_nothing_and_says_so(client_for, mod, topic):
+    c = client_for(mod)
+    _act(c, "topic", topic.pk, "hide", reason="first")
+    again = c.post(reverse("moderation:topic_action", args=[topic.pk, "hide"]), {"hide-reason": "second"}, follow=True)
+    assert "Another moderator already dealt with this" in again.text
+    assert LogEntry.objects.filter(action="hide").count() == 1
+
+
+@pytest.mark.parametrize("name", ["hide_post", "unhide_post", "edit_post", "remove_post", "approve_post",
+                                  "hide_topic", "lock_topic", "move_topic", "remove_topic", "dismiss_case",
+                                  "suspend_member", "ban_member", "hold_posts", "warn_member"])  # fmt: skip
+def test_an_action_whose_log_row_fails_changes_nothing(monkeypatch, name, mod, member, other_member, board,
+                                                       board_factory, topic_factory, new_member):  # fmt: skip
+    """The state change and its log row are one transaction: no row, no change."""
+    topic = topic_factory(board, member, replies=1)
+    reply = topic.posts.order_by("id").last()
+    held = forum_actions.create_reply(topic, author=new_member, body="waiting")
+    elsewhere = board_factory("elsewhere")
+    actions.report(reply, reporter=other_member, reason=Reason.EXPOSURE)
+    if name == "unhide_post":
+        actions.hide_post(topic.posts.order_by("id").first(), actor=mod, reason="set up")
+    case = Case.objects.get()
+
+    def snapshot():
+        return (
+            list(Post.objects.order_by("id").values_list("id", "status", "body")),
+            list(Topic.objects.order_by("id").values_list("id", "status", "locked", "board_id", "post_count")),
+            list(Case.objects.order_by("id").values_list("id", "resolved_at", "resolution")),
+            list(type(member).objects.order_by("id").values_list("id", "is_active", "suspended_until", "posts_held")),
+            Notice.objects.count(), LogEntry.objects.count(),
+        )  # fmt: skip
+
+    before = snapshot()
+    first = topic.posts.order_by("id").first()
+    run = {
+        "hide_post": lambda: actions.hide_post(reply, actor=mod, reason="r"),
+        "unhide_post": lambda: actions.unhide_post(first, actor=mod, reason="r"),
+        "edit_post": lambda: actions.edit_post(reply, actor=mod, reason="r", body="new text"),
+        "remove_post": lambda: actions.remove_post(reply, actor=mod, reason="r"),
+        "approve_post": lambda: actions.approve_post(held, actor=mod, reason="r"),
+        "hide_topic": lambda: actions.hide_topic(topic, actor=mod, reason="r"),
+        "lock_topic": lambda: actions.lock_topic(topic, actor=mod, reason="r"),
+        "move_topic": lambda: actions.move_topic(topic, actor=mod, reason="r", board=elsewhere),
+        "remove_topic": lambda: actions.remove_topic(topic, actor=mod, reason="r"),
+        "dismiss_case": lambda: actions.dismiss_case(case, actor=mod, reason="r"),
+        "suspend_member": lambda: actions.suspend_member(member, actor=mod, reason="r", days=3),
+        "ban_member": lambda: actions.ban_member(member, actor=mod, reason="r"),
+        "hold_posts": lambda: actions.set_hold_posts(member, actor=mod, reason="r", hold=True),
+        "warn_member": lambda: actions.warn_member(member, actor=mod, reason="r"),
+    }[name]
+
+    def broken_log(*args, **kwargs):
+        raise RuntimeError("the log is full")
+
+    monkeypatch.setattr(actions, "log", broken_log)
+    with pytest.raises(RuntimeError):
+        run()
+    assert snapshot() == before
