@@ -23,6 +23,10 @@ def register(section: str, *, export: Callable | None = None, erase: Callable | 
         _erasers.append(erase)
 
 
+def _day(moment) -> str | None:
+    return moment.date().isoformat() if moment else None
+
+
 def account_fields(user: User) -> dict:
     """Return every stored field of the account (the password hash excepted)."""
     return {
@@ -40,7 +44,10 @@ def account_fields(user: User) -> dict:
         "language": user.language or None,
         "waiting_for_approval": user.approval_pending,
         "answer_when_joining": user.approval_answer,
-        "two_factor": sorted(user.authenticator_set.values_list("type", flat=True)),
+        "two_factor": [
+            {"type": a.type, "set_up_on": _day(a.created_at), "last_used_on": _day(a.last_used_at)}
+            for a in user.authenticator_set.order_by("id")
+        ],
         "recovery_codes_left": user.recovery_codes.count(),
         "joined_with_invite_from": user.invite.inviter.username if user.invite_id and user.invite.inviter_id else None,
         "invites_made": [

@@ -15,23 +15,31 @@ EMAIL_TABLES_NEVER_WRITTEN = {"account_emailaddress", "account_emailconfirmation
 FORBIDDEN_NAME = re.compile(r"(^|_)(ip|ip_address|ipaddr|user_agent|useragent|email|e_mail)(_|$)")
 
 
+def inventory_rows() -> list[dict]:
+    """Return every row of the inventory's tables: its table, fields and the other columns."""
+    rows: list[dict] = []
+    tables: list[str] = []
+    for line in INVENTORY.read_text(encoding="utf-8").splitlines():
+        if line.startswith("### "):
+            tables = re.findall(r"`([a-z0-9_]+)`", line)
+            for table in tables:  # a table heading with no rows still names a table
+                rows.append({"table": table, "fields": [], "what": "", "why": "", "who": "", "expires": ""})
+        elif line.startswith("|") and tables and not set(line) <= set("|- "):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if cells[0] == "field":
+                continue
+            cells += [""] * (5 - len(cells))
+            for table in tables:
+                rows.append({"table": table, "fields": [part.strip() for part in cells[0].split(",")],
+                             "what": cells[1], "why": cells[2], "who": cells[3], "expires": cells[4]})  # fmt: skip
+    return rows
+
+
 def _inventory() -> dict[str, list[str]]:
     """Return {table name: [field patterns]} parsed from the inventory page."""
     tables: dict[str, list[str]] = {}
-    current: list[list[str]] = []
-    for line in INVENTORY.read_text(encoding="utf-8").splitlines():
-        if line.startswith("### "):
-            names = re.findall(r"`([a-z0-9_]+)`", line)
-            current = []
-            for name in names:
-                tables[name] = tables.get(name, [])
-                current.append(tables[name])
-        elif line.startswith("|") and current and not set(line) <= set("|- "):
-            cell = line.split("|")[1].strip()
-            if cell == "field":
-                continue
-            for target in current:
-                target.extend(part.strip() for part in cell.split(","))
+    for row in inventory_rows():
+        tables.setdefault(row["table"], []).extend(row["fields"])
     return tables
 
 
