@@ -1,0 +1,220 @@
+"""Browser tests: Playwright drives Debian's chromium against a live server on 127.0.0.1.
+
+Run them with `make e2e` (it installs chromium with apt-get where /usr/bin/chromium is
+missing). Every test that takes `page` runs twice: with JavaScript and without it.
+HEARTH_SCREENSHOTS=1 writes the screenshots of docs/screenshots/ (normal runs write none).
+"""
+
+import collections
+import os
+import tempfile
+
+# Playwright's sync API keeps an event loop in the main thread; the ORM calls the tests
+# make around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The live server listens on the loopback address only.
+os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
+
+import pytest  # noqa: E402
+
+from tests.conftest import PASSWORD  # noqa: E402
+
+from .helpers import AXE_RESULTS  # noqa: E402
+
+CHROMIUM = os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+    "--no-default-browser-check",
+    "--disable-dev-shm-usage",
+]
+# What the quick exit leads to; the test browser never reaches it: a local page stands in.
+NEUTRAL_PAGE = "<!DOCTYPE html><title>Neutral</title><p>A neutral page.</p>"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A database file instead of SQLite's in-memory one.
+
+    The live server answers each request in a thread of its own; with an in-memory database
+    they would all share the test's one connection. A file gives each thread its own.
+    """
+    from django.db import connections
+
+    settings = connections["default"].settings_dict
+    if settings["ENGINE"] == "django.db.backends.sqlite3" and not settings["TEST"].get("NAME"):
+        folder = tempfile.mkdtemp(prefix="hearth-e2e-")
+        settings["TEST"]["NAME"] = os.path.join(folder, "e2e.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make e2e` installs Debian's chromium package first.")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+class Guard:
+    """Every request of a context: loopback only; the quick exit's site answered locally."""
+
+    def __init__(self, live_url):
+        self.origin = live_url.rstrip("/")
+        self.foreign = []  # requests to anywhere else, answered with an error
+        self.exits = []  # requests to the quick exit's neutral site
+
+    def __call__(self, route):
+        url = route.request.url
+        if url == self.origin or url.startswith(self.origin + "/"):
+            route.continue_()
+        elif url.startswith(self.exit_url):
+            self.exits.append(url)
+            route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    @property
+    def exit_url(self):
+        from accounts.models import SiteSettings
+
+        return SiteSettings._meta.get_field("quick_exit_url").default
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Return a function that opens a browser context (one person's browser) on the live server.
+
+    Requests that leave the loopback address are refused and fail the test.
+    """
+    contexts = []
+
+    def make(*, js=True, language="en", **options):
+        options.setdefault("viewport", {"width": 1200, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url,
+            java_script_enabled=js,
+            locale=language,
+            extra_http_headers={"Accept-Language": language},
+            **options,
+        )
+        context.set_default_timeout(10_000)
+        guard = Guard(live_server.url)
+        context.route("**/*", guard)
+        context.guard = guard
+        context.hearth_js = js
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        foreign = context.guard.foreign
+        context.close()
+        assert not foreign, f"the page asked for addresses beyond the live server: {foreign}"
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def js(request):
+    """Run the test with JavaScript on and off in the browser."""
+    return request.param
+
+
+@pytest.fixture
+def browse(new_context, js):
+    """Return a function giving a new page in a browser of its own (JavaScript per `js`)."""
+
+    def make(**options):
+        return new_context(js=js, **options).new_page()
+
+    return make
+
+
+@pytest.fixture
+def page(browse):
+    return browse()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not AXE_RESULTS:
+        return
+    tr = terminalreporter
+    tr.section("axe-core accessibility summary")
+    version = AXE_RESULTS[0][4]
+    by_language = collections.Counter(language for _l, language, *_rest in AXE_RESULTS)
+    totals = collections.Counter()
+    rules = collections.defaultdict(set)
+    for label, language, counts, found, _v in AXE_RESULTS:
+        totals.update(counts)
+        for rule, impact, _nodes in found:
+            rules[(rule, impact)].add(f"{label} [{language}]")
+    pages = ", ".join(f"{n} in {language}" for language, n in sorted(by_language.items()))
+    tr.write_line(f"axe-core {version}: {len(AXE_RESULTS)} page checks ({pages})")
+    tr.write_line(
+        "violations: "
+        + ", ".join(f"{totals.get(impact, 0)} {impact}" for impact in ("critical", "serious", "moderate", "minor"))
+    )
+    for (rule, impact), where in sorted(rules.items()):
+        tr.write_line(f"  {rule} ({impact}) on {len(where)} page checks: {', '.join(sorted(where)[:6])}")
+
+
+# People and places -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def person(user_factory):
+    """Return a function making a member past probation who has signed in before."""
+    from django.utils import timezone
+
+    from accounts import recovery
+
+    def make(username, **fields):
+        fields.setdefault("last_login", timezone.now())
+        user = user_factory(username, **fields)
+        recovery.regenerate(user)  # made on their first visit, as the site asks
+        return user
+
+    return make
+
+
+@pytest.fixture
+def moderator_with_2fa(person):
+    """A global moderator whose authenticator app is set up; `.totp_secret` is its secret."""
+    from .helpers import give_totp
+
+    user = person("lantern", is_global_moderator=True)
+    user.totp_secret = give_totp(user)
+    return user
+
+
+@pytest.fixture
+def admin_with_2fa(db):
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    from .helpers import give_totp
+
+    from accounts import recovery
+
+    user = User.objects.create_superuser("keeper", PASSWORD, last_login=timezone.now())
+    recovery.regenerate(user)
+    user.totp_secret = give_totp(user)
+    return user
