@@ -99,3 +99,21 @@ def test_staff_without_two_factor_are_sent_to_set_it_up_from_the_admin_too(clien
         response = client_for(user).get(reverse("admin:index"))
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_the_two_factor_rule_asks_once_per_page_and_only_role_holders(client_for, member, mod, board_mod, topic):
+    """A member's page asks nothing more. A global moderator's asks for the authenticator
+    instead of the boards they moderate; a board moderator's asks for both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for who, user in (("member", member), ("global", mod), ("board", board_mod)):
+        c = client_for(user)
+        c.get("/")  # the first visit stamps the session's idle deadline
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(topic.get_absolute_url()).status_code == 200
+        counts[who] = [q["sql"] for q in queries.captured_queries]
+    assert [sum("mfa_authenticator" in sql for sql in counts[who]) for who in counts] == [0, 1, 1]
+    assert len(counts["global"]) == len(counts["member"])
+    assert len(counts["board"]) == len(counts["member"]) + 1
