@@ -1,5 +1,6 @@
 """Retention rules in the admin, each with how many rows the next run will delete."""
 
+from django import forms
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -19,12 +20,27 @@ def _due_column(counts: dict, key):
     return due_now
 
 
+class RuleRowForm(forms.ModelForm):
+    """One row of the rules list: its days field is named for screen readers (the admin's
+    list_editable inputs have no label of their own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "days" in self.fields:
+            self.fields["days"].widget.attrs["aria-label"] = (
+                f"{self.instance.get_kind_display()}: {RetentionRule._meta.get_field('days').verbose_name}"
+            )
+
+
 @admin.register(RetentionRule)
 class RetentionRuleAdmin(admin.ModelAdmin):
     list_display = ("kind", "days", "measured_from")
     list_editable = ("days",)
     ordering = ("kind",)
     change_list_template = "admin/retention/retentionrule/change_list.html"
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=RuleRowForm, **kwargs)
 
     def get_list_display(self, request):
         counts = engine.counts_by_kind()

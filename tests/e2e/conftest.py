@@ -36,9 +36,14 @@ CHROMIUM_ARGS = [
     "--metrics-recording-only",
     "--no-default-browser-check",
     "--disable-dev-shm-usage",
+    # Nothing leaves the machine, even a request the tests' routing misses: every address but
+    # the loopback ones (which Chromium never sends to a proxy) goes to a closed local port,
+    # and no host name is looked up.
+    "--proxy-server=http://127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-# What the quick exit leads to; the test browser never reaches it: a local page stands in.
-NEUTRAL_PAGE = "<!DOCTYPE html><title>Neutral</title><p>A neutral page.</p>"
+# The quick exit leads to a neutral site; in the tests a local server on 127.0.0.1 stands in.
+NEUTRAL_PAGE = b"<!DOCTYPE html><title>Neutral</title><p>A neutral page.</p>"
 
 
 @pytest.fixture(scope="session")
@@ -73,34 +78,63 @@ def browser(playwright_instance):
     browser.close()
 
 
-class Guard:
-    """Every request of a context: loopback only; the quick exit's site answered locally."""
+@pytest.fixture(scope="session")
+def neutral_site():
+    """A stand-in for the neutral site of the quick exit, on 127.0.0.1; it keeps each visit."""
+    import http.server
+    import threading
 
-    def __init__(self, live_url):
-        self.origin = live_url.rstrip("/")
-        self.foreign = []  # requests to anywhere else, answered with an error
-        self.exits = []  # requests to the quick exit's neutral site
+    visits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            visits.append({"path": self.path, "referer": self.headers.get("Referer")})
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(NEUTRAL_PAGE)))
+            self.end_headers()
+            self.wfile.write(NEUTRAL_PAGE)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.url = f"http://127.0.0.1:{server.server_port}/"
+    server.visits = visits
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _quick_exit_to_the_neutral_site(neutral_site, transactional_db):
+    """The site's quick exit leads to the local stand-in (a fresh list of visits per test)."""
+    from accounts.models import SiteSettings
+
+    neutral_site.visits.clear()
+    SiteSettings.objects.update_or_create(pk=1, defaults={"quick_exit_url": neutral_site.url + "wiki/Random"})
+
+
+class Guard:
+    """Every request of a context: to the live server or the neutral site, or refused."""
+
+    def __init__(self, *origins):
+        self.origins = [origin.rstrip("/") for origin in origins]
+        self.foreign = []  # requests to anywhere else, refused
 
     def __call__(self, route):
         url = route.request.url
-        if url == self.origin or url.startswith(self.origin + "/"):
+        if any(url == origin or url.startswith(origin + "/") for origin in self.origins):
             route.continue_()
-        elif url.startswith(self.exit_url):
-            self.exits.append(url)
-            route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)
         else:
             self.foreign.append(url)
             route.abort()
 
-    @property
-    def exit_url(self):
-        from accounts.models import SiteSettings
-
-        return SiteSettings._meta.get_field("quick_exit_url").default
-
 
 @pytest.fixture
-def new_context(browser, live_server):
+def new_context(browser, live_server, neutral_site):
     """Return a function that opens a browser context (one person's browser) on the live server.
 
     Requests that leave the loopback address are refused and fail the test.
@@ -117,7 +151,7 @@ def new_context(browser, live_server):
             **options,
         )
         context.set_default_timeout(10_000)
-        guard = Guard(live_server.url)
+        guard = Guard(live_server.url, neutral_site.url)
         context.route("**/*", guard)
         context.guard = guard
         context.hearth_js = js

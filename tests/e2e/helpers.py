@@ -79,23 +79,30 @@ def give_totp(user):
 # People ---------------------------------------------------------------------------------
 
 
-def sign_in(page, username, password, *, totp_secret=None):
-    """Sign in through the header's link and the sign-in form, as a person would."""
-    page.goto("/")
-    page.get_by_role("link", name="Sign in").click()
-    page.get_by_label("Pseudonym").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    if totp_secret is not None:
-        page.get_by_label("Code").fill(totp_code(totp_secret))
-        page.get_by_role("button", name="Sign In").click()
-    expect_signed_in(page)
+def sign_in(page, username, password, *, totp_secret=None, language="en"):
+    """Sign in through the header's link and the sign-in form, as a person would.
 
-
-def expect_signed_in(page):
+    In English the fields are found by their labels (which checks the labels too); in other
+    languages by their names, since the words are the translators'.
+    """
     from playwright.sync_api import expect
 
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.goto("/")
+    if language == "en":
+        page.get_by_role("link", name="Sign in").click()
+        page.get_by_label("Pseudonym").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+    else:
+        page.locator(".site-nav a[href^='/accounts/login/']").click()
+        page.locator("main [name=login]").fill(username)
+        page.locator("main [name=password]").fill(password)
+        page.locator("main form button[type=submit]").click()
+    if totp_secret is not None:
+        code = page.get_by_label("Code") if language == "en" else page.locator("main [name=code]")
+        code.fill(totp_code(totp_secret))
+        page.locator("main form button[type=submit]:not([form])").click()  # not "Cancel"
+    expect(page.locator(".site-nav form[action='/accounts/logout/']")).to_be_visible()
 
 
 def sign_out(page):
