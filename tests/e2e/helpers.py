@@ -39,11 +39,11 @@ def audit(page, label):
     return results
 
 
-def screenshot(page, name):
+def screenshot(page, name, *, full_page=False):
     """Save docs/screenshots/<name>.png when HEARTH_SCREENSHOTS=1 (other runs write nothing)."""
     if os.environ.get("HEARTH_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
 
 
 
