@@ -1,5 +1,6 @@
 """Members and site settings in the admin: only what an admin needs, no more."""
 
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -52,3 +53,8 @@ class SiteSettingsAdmin(TranslationAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Hearth stores no email address: django-allauth's email tables stay empty (a test keeps
+# them so) and have no place in the admin.
+admin.site.unregister(EmailAddress)

@@ -65,8 +65,8 @@ def export(user: User) -> dict:
     return data
 
 
-def end_sessions(user: User) -> int:
-    """Delete every session signed in as `user`, on every device. Return how many.
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete every session signed in as `user` but `keep`, on every device. Return how many.
 
     Sessions store only the member id, inside their signed data, so they are decoded.
     """
@@ -76,7 +76,7 @@ def end_sessions(user: User) -> int:
     doomed = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000)
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+        if session.pk != keep and str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
     ]
     Session.objects.filter(pk__in=doomed).delete()
     return len(doomed)

@@ -217,6 +217,7 @@ class SiteSettings(models.Model):
     report_hide_threshold = models.PositiveSmallIntegerField(
         _("reports that hide an item"),
         default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("An item is hidden until a moderator decides once this many members report it."),
     )
 

@@ -2,11 +2,10 @@
 
 import secrets
 
-from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.utils import timezone
 
 from . import pseudonyms
+from .data import end_sessions
 from .hashing import keyed_digest
 from .models import RecoveryCode, User
 
@@ -30,16 +29,6 @@ def regenerate(user: User) -> list[str]:
     codes = [_new_code() for _ in range(CODE_COUNT)]
     RecoveryCode.objects.bulk_create(RecoveryCode(user=user, digest=_digest(c)) for c in codes)
     return codes
-
-
-def end_sessions(user: User, *, keep: str | None = None) -> int:
-    """Delete every session of `user` but `keep` (sessions store only the member id)."""
-    doomed = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
-        if session.pk != keep and str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            doomed.append(session.pk)
-    Session.objects.filter(pk__in=doomed).delete()
-    return len(doomed)
 
 
 def find_account(username: str) -> User | None:

@@ -75,6 +75,11 @@ def admin_login(request, extra_context=None):
     return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
+def admin_password_change(request, extra_context=None):
+    """Send the admin site's password change to Hearth's own (rate limited, like every other)."""
+    return redirect("account_change_password")
+
+
 def csrf_failure(request, reason=""):
     """Explain an expired or foreign form in the member's language, with the site around it."""
     return render(request, "403_csrf.html", status=403)

@@ -1,5 +1,6 @@
 """Hearth's URLs. Email and password-reset routes of django-allauth answer 404: there is
-no email, and those views would fail without one. The admin site's login is allauth's."""
+no email, and those views would fail without one. The admin site's login and password
+change are allauth's."""
 
 import os
 
@@ -14,6 +15,7 @@ ADMIN_PATH = os.environ.get("HEARTH_ADMIN_PATH", "admin/").strip("/") + "/"
 # The admin site's own login form would take a password alone: admins sign in through
 # django-allauth like everyone else (rate limits, then their second factor).
 admin.site.login = account_views.admin_login
+admin.site.password_change = account_views.admin_password_change
 
 urlpatterns = [
     re_path(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import SiteSettings, User
-from accounts.recovery import end_sessions
+from accounts.data import end_sessions
 from accounts.timeutil import coarse_now
 from forum import actions as forum_actions
 from forum.models import Board, Post, Status, Topic

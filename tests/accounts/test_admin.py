@@ -128,3 +128,16 @@ def test_create_user_refuses_a_look_alike_with_a_validation_error(user_factory):
             User.objects.create_user(look_alike, "a long enough passphrase 42")
         assert caught.value.code == "username_confusable"
     assert User.objects.count() == 1
+
+
+def test_the_admin_password_change_is_hearths_own(client_for, admin_user, give_totp):
+    give_totp(admin_user)
+    response = client_for(admin_user).get(reverse("admin:password_change"))
+    assert response.status_code == 302 and response["Location"] == reverse("account_change_password")
+
+
+def test_the_admin_site_has_no_email_addresses_to_show():
+    from allauth.account.models import EmailAddress
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(EmailAddress)
