@@ -36,3 +36,15 @@ def test_seed_demo_if_empty_does_nothing_the_second_time():
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "not added" in out.getvalue()
     assert (Board.objects.count(), Topic.objects.count(), User.objects.count()) == counts
+
+
+def test_the_demo_boards_are_named_in_every_language_from_the_catalogues():
+    from django.conf import settings
+    from django.utils import translation
+
+    call_command("seed_demo", stdout=io.StringIO())
+    welcome = Board.objects.get(slug="welcome")
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            assert welcome.name == translation.gettext("Welcome and rules")
+    assert welcome.name_en == "Welcome and rules"

@@ -3,9 +3,11 @@
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import SiteSettings, User
 from accounts.timeutil import today
@@ -15,8 +17,8 @@ from forum.models import Board, Visibility
 BOARDS = [
     {
         "slug": "welcome",
-        "name": "Welcome and rules",
-        "description": "Start here: how this place works and how we keep each other safe.",
+        "name": gettext_noop("Welcome and rules"),
+        "description": gettext_noop("Start here: how this place works and how we keep each other safe."),
         "visibility": Visibility.PUBLIC,
         "topics": [
             (
@@ -35,8 +37,8 @@ BOARDS = [
     },
     {
         "slug": "safe-places",
-        "name": "Safe places",
-        "description": "Places and groups where it is safe to meet. Describe, never pin-point.",
+        "name": gettext_noop("Safe places"),
+        "description": gettext_noop("Places and groups where it is safe to meet. Describe, never pin-point."),
         "visibility": Visibility.TRUSTED,
         "topics": [
             (
@@ -50,8 +52,8 @@ BOARDS = [
     },
     {
         "slug": "legal-help",
-        "name": "Legal help",
-        "description": "Your rights, lawyers who help, what to do when stopped.",
+        "name": gettext_noop("Legal help"),
+        "description": gettext_noop("Your rights, lawyers who help, what to do when stopped."),
         "visibility": Visibility.MEMBERS,
         "topics": [
             (
@@ -67,8 +69,8 @@ BOARDS = [
     },
     {
         "slug": "health",
-        "name": "Health",
-        "description": "Doctors who are kind, medication, mental health, counselling.",
+        "name": gettext_noop("Health"),
+        "description": gettext_noop("Doctors who are kind, medication, mental health, counselling."),
         "visibility": Visibility.MEMBERS,
         "topics": [
             (
@@ -82,8 +84,8 @@ BOARDS = [
     },
     {
         "slug": "work-and-housing",
-        "name": "Work and housing",
-        "description": "Jobs, rooms, and landlords who will not ask.",
+        "name": gettext_noop("Work and housing"),
+        "description": gettext_noop("Jobs, rooms, and landlords who will not ask."),
         "visibility": Visibility.MEMBERS,
         "topics": [
             (
@@ -97,8 +99,8 @@ BOARDS = [
     },
     {
         "slug": "introductions",
-        "name": "Introductions",
-        "description": "Say hello. No real names, no photos.",
+        "name": gettext_noop("Introductions"),
+        "description": gettext_noop("Say hello. No real names, no photos."),
         "visibility": Visibility.MEMBERS,
         "topics": [
             (
@@ -111,6 +113,16 @@ BOARDS = [
         ],
     },
 ]
+
+
+def _in_every_language(**texts) -> dict[str, str]:
+    """Return modeltranslation's field for each text in each language, from the catalogues."""
+    fields = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for field, text in texts.items():
+                fields[f"{field}_{code.replace('-', '_')}"] = gettext(text)
+    return fields
 
 
 class Command(BaseCommand):
@@ -146,10 +158,9 @@ class Command(BaseCommand):
             for position, spec in enumerate(BOARDS):
                 board = Board.objects.create(
                     slug=spec["slug"],
-                    name=spec["name"],
-                    description=spec["description"],
                     visibility=spec["visibility"],
                     position=position,
+                    **_in_every_language(name=spec["name"], description=spec["description"]),
                 )
                 for author_key, title, body, replies in spec["topics"]:
                     topic = actions.create_topic(
