@@ -18,7 +18,17 @@ from .models import Board, Post, Status, Topic
 
 
 def _page(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """Return the asked-for page of `queryset`, its rows fetched by id after the page is found.
+
+    Finding a deep page (page 4,000 of a board) skips thousands of rows: done on ids alone,
+    the database walks only the page-order index, and the joined rows of just this page
+    are read afterwards. The order of `queryset` is kept.
+    """
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = queryset.order_by().in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def board_index(request):

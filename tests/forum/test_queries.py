@@ -67,11 +67,12 @@ def test_board_index_query_count_does_not_grow_with_boards(
 
 def test_pinned_query_counts(clients, board, topic, django_assert_num_queries):
     """The exact numbers, so a change that adds a query is noticed and justified."""
-    with django_assert_num_queries(4):  # board, site settings, count, page of topics
+    # The page is found on ids alone (the page-order index), then its rows are read by id.
+    with django_assert_num_queries(5):  # board, site settings, count, page ids, page rows
         clients["anonymous"].get(board.get_absolute_url())
-    with django_assert_num_queries(4):  # topic with board, site settings, count, page of posts
+    with django_assert_num_queries(5):  # topic with board, site settings, count, page ids, rows
         clients["anonymous"].get(topic.get_absolute_url())
     # A member adds the session, the member row, the boards they moderate, their unread
     # moderator notices, and the expiry choices of the reply form.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         clients["member"].get(topic.get_absolute_url())
