@@ -23,6 +23,8 @@ from .permissions import boards_visible_to
 MAX_QUERY = 200
 MAX_RESULTS = 50
 TRIGRAM = 3
+# On SQLite, the newest matches checked against what the member may see (results: 50).
+CANDIDATES = 5_000
 
 
 def _terms(query: str) -> list[str]:
@@ -41,10 +43,17 @@ def _visible_posts(user) -> QuerySet[Post]:
 
 
 def _fts(table: str, terms: list[str]) -> RawSQL:
-    """Return the ids of rows of an FTS5 table holding every term (SQLite)."""
+    """Return the ids of the newest rows of an FTS5 table holding every term (SQLite).
+
+    FTS5 walks its matches newest first and stops at CANDIDATES, so a word found in every
+    tenth post costs no more than a rare one.
+    """
     # Each term quoted: FTS5 query syntax in what a member types is taken literally.
     match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
-    return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [match])
+    return RawSQL(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
+        [match, CANDIDATES],
+    )
 
 
 def _matching(queryset: QuerySet, field: str, fts_table: str, terms: list[str]) -> QuerySet:
