@@ -99,6 +99,7 @@ def sign_in(page, username, password, *, totp_secret=None, language="en"):
         page.locator("main [name=password]").fill(password)
         page.locator("main form button[type=submit]").click()
     if totp_secret is not None:
+        audit(page, "two-factor sign-in")
         code = page.get_by_label("Code") if language == "en" else page.locator("main [name=code]")
         code.fill(totp_code(totp_secret))
         page.locator("main form button[type=submit]:not([form])").click()  # not "Cancel"

@@ -66,7 +66,8 @@ def _pages(site_objects, board, members_board):
     visitor = [
         ("board index", "/"), ("board", board.get_absolute_url()), ("topic", topic.get_absolute_url()),
         ("sign in", "/accounts/login/"), ("join", "/accounts/signup/"),
-        ("recover with a code", "/account/recover/"), ("not found", "/no-such-page/"),
+        ("recover with a code", "/account/recover/"), ("community rules", "/rules/"),
+        ("not found", "/no-such-page/"),
     ]
     member = [
         ("board index (member)", "/"), ("members' board", members_board.get_absolute_url()),
@@ -79,6 +80,7 @@ def _pages(site_objects, board, members_board):
         ("delete account", "/account/delete/"), ("wipe", "/account/wipe/"),
         ("recovery codes", "/account/recovery-codes/"), ("invites", "/account/invites/"),
         ("change password", "/accounts/password/change/"), ("two-factor", "/accounts/2fa/"),
+        ("password again", "/accounts/reauthenticate/"),
     ]
     moderator = [
         ("moderation queue", "/moderation/"), ("moderation log", "/moderation/log/"),
@@ -132,3 +134,18 @@ def test_every_page_passes_axe_and_has_labels_and_visible_focus(
         for label, url in pages:
             check(page, label, url, status=404 if label == "not found" else 200)
     assert not problems, "\n".join(problems)
+
+
+def test_axe_runs_under_the_sites_content_security_policy_and_sees_faults(new_context, board):
+    """The harness itself: on a real page (with its CSP), axe finds faults put there on purpose."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = new_context().new_page()
+    response = page.goto("/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.evaluate("""() => {
+      const main = document.querySelector('main');
+      main.insertAdjacentHTML('beforeend', '<input type="text" id="no-label"><img src="data:," id="no-alt">');
+    }""")
+    found = {v["id"] for v in Axe().run(page).response["violations"]}
+    assert {"label", "image-alt"} <= found, found

@@ -277,6 +277,7 @@ def test_a_member_downloads_their_data_then_wipes_the_account(browse, person, bo
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Wipe everything").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not available")
+    audit(page, "after the wipe")
     assert "Hearth" not in page.title() and "Hearth" not in page.content()
     assert not [c for c in page.context.cookies() if c["name"] in ("hearth_session", "hearth_csrf")]
     assert not User.objects.filter(username="river").exists()
