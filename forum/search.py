@@ -9,11 +9,12 @@ PostgreSQL): a deleted post is gone from search when its row is. What a member c
 held or hidden posts, and posts past their end are never returned.
 
 Trigrams need three characters: a term shorter than that narrows what the longer terms found,
-and a query of short terms only is matched in the newest posts, by id (bounded, but slower).
+and a query of short terms only is matched in the newest 20,000 posts and topics. Every
+search costs a bounded amount, however common or rare its words (see _newest).
 """
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -25,6 +26,8 @@ MAX_RESULTS = 50
 TRIGRAM = 3
 # On SQLite, the newest matches checked against what the member may see (results: 50).
 CANDIDATES = 5_000
+# The newest rows looked at first; words under three letters are matched in them only.
+WINDOW = 20_000
 
 
 def _terms(query: str) -> list[str]:
@@ -67,17 +70,37 @@ def _matching(queryset: QuerySet, field: str, fts_table: str, terms: list[str]) 
     return queryset
 
 
+def _newest(queryset: QuerySet, *, indexed: bool) -> list:
+    """Return the newest MAX_RESULTS rows of a narrowed `queryset`, at a bounded cost.
+
+    The newest WINDOW rows are looked at first, newest first: a common word is found there.
+    If that gives too few, the word is rare: on PostgreSQL the trigram index then finds
+    every match at once (ordering by an expression keeps the planner from walking the whole
+    primary key backwards instead, its choice when it overestimates how common a word is);
+    SQLite's FTS5 candidates are bounded already. Short words only (no trigram to look up)
+    are matched in the window alone.
+    """
+    newest = queryset.model.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    recent = list(queryset.filter(pk__gt=newest - WINDOW).order_by("-pk")[:MAX_RESULTS])
+    if len(recent) == MAX_RESULTS or not indexed:
+        return recent
+    order = (F("pk") + 0).desc() if connection.vendor == "postgresql" else F("pk").desc()
+    ids = list(queryset.order_by(order).values_list("pk", flat=True)[:MAX_RESULTS])
+    rows = queryset.order_by().in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def search(user, query: str) -> dict:
     """Return {"topics": [...], "posts": [...]} matching `query` that `user` may see."""
     terms = _terms((query or "")[:MAX_QUERY])
     if not terms:
         return {"topics": [], "posts": []}
+    indexed = any(len(t) >= TRIGRAM for t in terms)
     posts = _matching(_visible_posts(user), "body", "forum_post_fts", terms)
-    posts = posts.select_related("topic__board", "author").order_by("-id")[:MAX_RESULTS]
     titles = Topic.objects.filter(status=Status.VISIBLE, board__in=boards_visible_to(user))
     titles = titles.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
     titles = _matching(titles, "title", "forum_topic_fts", terms)
     return {
-        "topics": list(titles.select_related("board").order_by("-id")[:MAX_RESULTS]),
-        "posts": list(posts),
+        "topics": _newest(titles.select_related("board"), indexed=indexed),
+        "posts": _newest(posts.select_related("topic__board", "author"), indexed=indexed),
     }

@@ -98,3 +98,36 @@ def test_search_page_answers_bad_queries_with_a_form_error(client_for, member, b
     assert page.status_code == 200
     assert error in page.text
     assert 'name="q"' in page.text
+
+
+def test_a_rare_word_older_than_the_newest_rows_is_still_found(member, board, monkeypatch):
+    import forum.search
+
+    monkeypatch.setattr(forum.search, "WINDOW", 3)
+    topic = actions.create_topic(board, author=member, title="t", body="an old lighthouse note")
+    for n in range(6):
+        actions.create_reply(topic, author=member, body=f"newer reply {n}")
+    assert _found(member, "lighthouse")[0] == {"an old lighthouse note"}
+
+
+def test_the_newest_matches_come_first_and_stop_at_fifty(member, board, monkeypatch):
+    import forum.search
+
+    monkeypatch.setattr(forum.search, "WINDOW", 5)
+    topic = actions.create_topic(board, author=member, title="t", body="garden 0")
+    for n in range(1, 60):
+        actions.create_reply(topic, author=member, body=f"garden {n}")
+    posts = search(member, "garden")["posts"]
+    assert [p.body for p in posts] == [f"garden {n}" for n in range(59, 9, -1)]
+
+
+def test_short_words_alone_are_looked_for_in_the_newest_rows_only(member, board, monkeypatch):
+    import forum.search
+
+    monkeypatch.setattr(forum.search, "WINDOW", 3)
+    topic = actions.create_topic(board, author=member, title="t", body="会 long ago")
+    for n in range(6):
+        actions.create_reply(topic, author=member, body=f"later {n}")
+    assert _found(member, "会")[0] == set()
+    actions.create_reply(topic, author=member, body="会 today")
+    assert _found(member, "会")[0] == {"会 today"}

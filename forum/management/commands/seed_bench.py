@@ -152,6 +152,10 @@ class Command(BaseCommand):
 
         self._recount()
         self._say("counters recounted", started)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # as autovacuum would, before anything is measured
+            self._say("statistics gathered", started)
 
     def _bulk(self, model, objects, *, report_every=0, started=None, return_ids=True):
         ids: list[int] = []
