@@ -1,12 +1,13 @@
 """Browser tests: Playwright drives Debian's chromium against a live server on 127.0.0.1.
 
 Run them with `make e2e` (it installs chromium with apt-get where /usr/bin/chromium is
-missing). Every test that takes `page` runs twice: with JavaScript and without it.
+missing). Every test that takes `browse` (or `page`) runs twice: with JavaScript and without.
 HEARTH_SCREENSHOTS=1 writes the screenshots of docs/screenshots/ (normal runs write none).
 """
 
 import collections
 import os
+import shutil
 import tempfile
 
 # Playwright's sync API keeps an event loop in the main thread; the ORM calls the tests
@@ -56,9 +57,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.db import connections
 
     settings = connections["default"].settings_dict
+    folder = None
     if settings["ENGINE"] == "django.db.backends.sqlite3" and not settings["TEST"].get("NAME"):
         folder = tempfile.mkdtemp(prefix="hearth-e2e-")
         settings["TEST"]["NAME"] = os.path.join(folder, "e2e.sqlite3")
+    yield
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -187,24 +192,24 @@ def page(browse):
 
 
 def pytest_terminal_summary(terminalreporter):
+    """axe-core's summary: pages checked per language, violations per impact, and where."""
     if not AXE_RESULTS:
         return
     tr = terminalreporter
     tr.section("axe-core accessibility summary")
-    version = AXE_RESULTS[0][4]
+    engine = AXE_RESULTS[0][4]
     by_language = collections.Counter(language for _l, language, *_rest in AXE_RESULTS)
     totals = collections.Counter()
     rules = collections.defaultdict(set)
-    for label, language, counts, found, _v in AXE_RESULTS:
+    for label, language, counts, found, _engine in AXE_RESULTS:
         totals.update(counts)
         for rule, impact, _nodes in found:
             rules[(rule, impact)].add(f"{label} [{language}]")
     pages = ", ".join(f"{n} in {language}" for language, n in sorted(by_language.items()))
-    tr.write_line(f"axe-core {version}: {len(AXE_RESULTS)} page checks ({pages})")
-    tr.write_line(
-        "violations: "
-        + ", ".join(f"{totals.get(impact, 0)} {impact}" for impact in ("critical", "serious", "moderate", "minor"))
-    )
+    distinct = len({label for label, *_rest in AXE_RESULTS})
+    tr.write_line(f"axe-core {engine}: {len(AXE_RESULTS)} page checks of {distinct} pages ({pages})")
+    impacts = ", ".join(f"{totals.get(i, 0)} {i}" for i in ("critical", "serious", "moderate", "minor"))
+    tr.write_line(f"violations: {impacts} (any serious or critical one fails its test)")
     for (rule, impact), where in sorted(rules.items()):
         tr.write_line(f"  {rule} ({impact}) on {len(where)} page checks: {', '.join(sorted(where)[:6])}")
 

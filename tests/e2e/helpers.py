@@ -7,7 +7,7 @@ from pathlib import Path
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # Filled by audit(), printed at the end of the run by conftest.pytest_terminal_summary.
-AXE_RESULTS = []  # (label, language, {impact: count}, [(rule, impact, nodes)], axe version)
+AXE_RESULTS = []  # (label, language, {impact: count}, [(rule, impact, nodes)], "version, N rules")
 
 
 def path_of(page):
@@ -33,7 +33,8 @@ def audit(page, label):
     language = page.locator("html").get_attribute("lang") or "?"
     counts = collections.Counter(v["impact"] for v in results["violations"])
     found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
-    AXE_RESULTS.append((label, language, dict(counts), found, results["testEngine"]["version"]))
+    rules = sum(len(results[kind]) for kind in ("violations", "passes", "incomplete", "inapplicable"))
+    AXE_RESULTS.append((label, language, dict(counts), found, f"{results['testEngine']['version']}, {rules} rules"))
     bad = [f"{rule} ({impact}): {nodes}" for rule, impact, nodes in found if impact in SERIOUS]
     assert not bad, f"axe on {label} [{language}] {page.url}:\n" + "\n".join(bad)
     return results
