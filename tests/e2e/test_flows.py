@@ -19,6 +19,13 @@ from .helpers import audit, expect_message, path_of, sign_in, totp_code
 NEWCOMER_PASSWORD = "a quiet evening by the river 7"
 
 
+def test_the_browser_without_javascript_runs_no_script(browse, js):
+    """What "without JavaScript" means here: the browser runs no script at all."""
+    page = browse()
+    page.set_content("<p id=out>off</p><script>document.getElementById('out').textContent = 'on'</script>")
+    expect(page.locator("#out")).to_have_text("on" if js else "off")
+
+
 def test_a_newcomer_asks_to_join_and_a_moderator_lets_them_in(browse, moderator_with_2fa, site):
     site.approval_question = "Who told you about this place?"
     site.save()
