@@ -118,6 +118,8 @@ def _english_messages() -> list[tuple[str, dict[str, str]]]:
 
 def _visible_text(html: str) -> str:
     html = re.sub(r"<select name=\"language\".*?</select>", "", html, flags=re.S)  # names in their own language
+    # Django stores permission names in English once ("Can add moderation log entry").
+    html = re.sub(r"<select name=\"(?:user_)?permissions\".*?</select>", "", html, flags=re.S)
     return re.sub(r"\s+", " ", html.replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&"))
 
 
@@ -128,14 +130,16 @@ def test_every_page_in_every_language_shows_no_english_where_a_translation_exist
     clients = {"anonymous": Client()}
     clients["admin"] = Client()
     clients["admin"].force_login(world["users"]["admin"])
-    pages = [(role, url) for cases in expectations(world).values() for url, statuses in cases
-             for role in clients if statuses[role] == 200]  # fmt: skip
+    pages = [(role, visit.url) for visits in expectations(world).values() for visit in visits
+             for role in clients if visit.data is None and visit.statuses[role] == 200]  # fmt: skip
     assert len(pages) > 40
     leaks = []
     for code in CODES:
         for role, url in pages:
             clients[role].cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
             response = clients[role].get(url, headers={"accept-language": code})
+            if not response["Content-Type"].startswith("text/html"):
+                continue  # the admin's JavaScript catalogue, a download
             html = response.content.decode()
             assert f'lang="{code}"' in html, f"{url} as {role} is not in {code}"
             if code == "ar":
