@@ -69,6 +69,20 @@ def topics_visible_to(user, board) -> QuerySet[Topic]:
     return Topic.objects.filter(board=board).filter(_content_filter(user, board))
 
 
+def topic_count_visible_to(user, board) -> int | None:
+    """Return how many topics of `board` `user` sees, from the board's counter where it says.
+
+    The counter counts visible topics; a member adds their own waiting ones. A moderator
+    sees every status, which no counter holds: None, count the rows.
+    """
+    if is_board_moderator(user, board):
+        return None
+    count = board.topic_count
+    if roles.is_member(user):
+        count += Topic.objects.filter(board=board, author=user, status=Status.HELD).count()
+    return count
+
+
 def can_view_topic(user, topic, site=None) -> bool:
     if not can_view_board(user, topic.board, site):
         return False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,14 +18,28 @@ from .forms import PostForm, SearchForm, TopicForm
 from .models import Board, Post, Status, Topic
 
 
-def _page(request, queryset, per_page):
+class _CountedPaginator(Paginator):
+    """A paginator told its count (from a counter), so no page view counts a big board's rows."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
+def _page(request, queryset, per_page, *, count=None):
     """Return the asked-for page of `queryset`, its rows fetched by id after the page is found.
 
     Finding a deep page (page 4,000 of a board) skips thousands of rows: done on ids alone,
     the database walks only the page-order index, and the joined rows of just this page
     are read afterwards. The order of `queryset` is kept.
     """
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
+    ids_only = queryset.values_list("pk", flat=True)
+    paginator = Paginator(ids_only, per_page) if count is None else _CountedPaginator(ids_only, per_page, count=count)
+    page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = queryset.order_by().in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
@@ -62,7 +77,8 @@ def board_detail(request, pk):
             "board_id", "author__id", "author__username", "last_post__id",
         )
     )  # fmt: skip
-    page = _page(request, topics, settings.HEARTH["TOPICS_PER_PAGE"])
+    page = _page(request, topics, settings.HEARTH["TOPICS_PER_PAGE"],
+                 count=permissions.topic_count_visible_to(request.user, board))  # fmt: skip
     return render(
         request,
         "forum/board_detail.html",

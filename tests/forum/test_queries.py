@@ -68,7 +68,8 @@ def test_board_index_query_count_does_not_grow_with_boards(
 def test_pinned_query_counts(clients, board, topic, django_assert_num_queries):
     """The exact numbers, so a change that adds a query is noticed and justified."""
     # The page is found on ids alone (the page-order index), then its rows are read by id.
-    with django_assert_num_queries(5):  # board, site settings, count, page ids, page rows
+    # The board's topics are counted by its counter, not its rows.
+    with django_assert_num_queries(4):  # board, site settings, page ids, page rows
         clients["anonymous"].get(board.get_absolute_url())
     with django_assert_num_queries(5):  # topic with board, site settings, count, page ids, rows
         clients["anonymous"].get(topic.get_absolute_url())
@@ -76,3 +77,14 @@ def test_pinned_query_counts(clients, board, topic, django_assert_num_queries):
     # moderator notices, and the expiry choices of the reply form.
     with django_assert_num_queries(10):
         clients["member"].get(topic.get_absolute_url())
+
+
+def test_the_board_page_counts_topics_by_the_counter_and_a_members_own_waiting_ones(
+    client_for, board, other_member, new_member, settings
+):
+    settings.HEARTH = {**settings.HEARTH, "TOPICS_PER_PAGE": 2}
+    for n in range(4):
+        actions.create_topic(board, author=other_member, title=f"t{n}", body="b")
+    actions.create_topic(board, author=new_member, title="waiting", body="b")  # held: on probation
+    assert "Page 1 of 2" in client_for(None).get(board.get_absolute_url()).text
+    assert "Page 1 of 3" in client_for(new_member).get(board.get_absolute_url()).text
