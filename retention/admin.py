@@ -63,11 +63,13 @@ class RetentionRuleAdmin(admin.ModelAdmin):
         from forum.models import Board
 
         ctx = engine.Context.load()
-        parts = [
-            {"kind": Kind(part.kind).label, "label": label, "rows": rows}
-            for part in engine.REGISTRY
-            for label, rows in sorted(part.due_counts(ctx).items())
-        ]
+        parts = []
+        for part in engine.REGISTRY:
+            due = {label: rows for label, rows in sorted(part.due_counts(ctx).items(), reverse=True)}
+            if due:  # a part that has nothing to count (a path another part counts) is left out
+                parts.append({"kind": Kind(part.kind).label, "rule": ctx.rules[part.kind], "label": part.title,
+                              "rows": sum(due.values()),
+                              "detail": ", ".join(engine.describe(label, n) for label, n in due.items())})  # fmt: skip
         by_board = engine.counts_by_board(ctx=ctx)
         overrides = {o.board_id: o for o in ctx.boards}
         site_rule = ctx.rules[Kind.POSTS]

@@ -10,6 +10,7 @@ loses at most the batch in flight, which rolls back; running again simply carrie
 
 import datetime
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -20,10 +21,23 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from forum.actions import among
 
 from .models import DEFAULTS, BoardRetention, Kind, Measure, RetentionRule
 
+# Batches are measured in rows. Unless a size is asked for, each part starts at DEFAULT_BATCH
+# and every next batch is sized to take about BATCH_SECONDS (the time a member posting
+# meanwhile may wait; readers never wait): a batch has a fixed cost (on SQLite, writing out
+# the index pages it touched, which are much the same whatever its size) and a cost per row,
+# so larger batches delete more rows a second.
 DEFAULT_BATCH = 5000
+MIN_BATCH = 500
+MAX_BATCH = 20_000  # a batch's ids go into one statement; SQLite takes at most 32,766
+BATCH_SECONDS = 1.0
+WRITER_GAP_SECONDS = 0.1  # on SQLite, after a batch of a second (a tenth of the batch's time)
 logger = logging.getLogger("hearth.retention")
 
 
@@ -155,9 +169,9 @@ def _pick_idle_sessions(ctx: Context, queryset: QuerySet, batch_size: int) -> li
 def _delete_idle_sessions(part: "Part", ctx: Context, ids: list) -> Counter:
     with transaction.atomic():
         now_ts = int(ctx.now.timestamp())
-        candidates = part.due(ctx).filter(pk__in=ids).select_for_update()
+        candidates = part.due(ctx).filter(pk__in=among(ids)).select_for_update()
         still = [session.pk for session in candidates if _idle_lapsed(session, now_ts)]
-        deleted = candidates.model.objects.filter(pk__in=still).delete()[0] if still else 0
+        deleted = candidates.model.objects.filter(pk__in=among(still)).delete()[0] if still else 0
     return Counter({part.label: deleted})
 
 
@@ -179,18 +193,36 @@ def _by_timestamp(kind: str, label: str, field_name: str) -> Callable[[Context],
     return due
 
 
-def due_invites(ctx: Context) -> QuerySet | None:
-    """Return unused invites past their end, and used ones past the rule (the inviter link).
+def _invite_model() -> type[Model] | None:
+    return _model("accounts.Invite", "used_at", "expires_at")
 
-    Skipped until an Invite model with `used_at` and `expires_at` exists (issue 5).
-    """
-    model = _model("accounts.Invite", "used_at", "expires_at") or _model(
-        "invites.Invite", "used_at", "expires_at"
-    )
+
+def due_invites(ctx: Context) -> QuerySet | None:
+    """Return invites nobody used, past their end by more than the rule (0 days: at their end)."""
+    model = _invite_model()
     if model is None:
         return None
-    unused = Q(used_at__isnull=True, expires_at__lt=ctx.now)
-    return model._default_manager.filter(unused | Q(used_at__lt=ctx.cutoff(Kind.INVITES)))
+    return model._default_manager.filter(used_at__isnull=True, expires_at__lt=ctx.cutoff(Kind.INVITES))
+
+
+def due_inviter_links(ctx: Context) -> QuerySet | None:
+    """Return used invites whose last use is older than the inviter-link rule.
+
+    A used invite is what links the members who joined with it to the member who invited
+    them (User.invite); deleting the row empties that link (SET_NULL).
+    """
+    model = _invite_model()
+    if model is None:
+        return None
+    return model._default_manager.filter(used_at__lt=ctx.cutoff(Kind.INVITER_LINK))
+
+
+def due_notices(ctx: Context) -> QuerySet | None:
+    """Return warnings the member dismissed, and any older than the rule."""
+    model = _model("moderation.Notice", "seen_at", "created_at")
+    if model is None:
+        return None
+    return model._default_manager.filter(Q(seen_at__isnull=False) | Q(created_at__lt=ctx.cutoff(Kind.NOTICES)))
 
 
 # How a batch is deleted ----------------------------------------------------------------
@@ -200,11 +232,11 @@ def _delete_rows(part: "Part", ctx: Context, ids: list) -> Counter:
     """Lock the picked rows that are still due, and delete them (the ORM's cascades apply)."""
     with transaction.atomic():
         queryset = part.due(ctx)
-        still = list(queryset.filter(pk__in=ids).select_for_update().values_list("pk", flat=True))
+        still = list(queryset.filter(pk__in=among(ids)).select_for_update().values_list("pk", flat=True))
         if not still:
             return Counter()
         model = queryset.model
-        counts = model._base_manager.filter(pk__in=still).delete()[1]
+        counts = model._base_manager.filter(pk__in=among(still)).delete()[1]
         return Counter({part.label: counts.get(model._meta.label, 0)})
 
 
@@ -214,7 +246,7 @@ def _delete_topics(part: "Part", ctx: Context, ids: list) -> Counter:
 
     with transaction.atomic():
         locked = forum_actions.lock_topics(ids)
-        still = list(due_topics(ctx).filter(pk__in=locked).values_list("pk", flat=True))
+        still = list(due_topics(ctx).filter(pk__in=among(locked)).values_list("pk", flat=True))
         if not still:
             return Counter()
         topics, posts = forum_actions.delete_topics(still)
@@ -226,10 +258,10 @@ def _delete_posts(part: "Part", ctx: Context, ids: list) -> Counter:
     from forum import actions as forum_actions
 
     with transaction.atomic():
-        still = list(due_posts(ctx).filter(pk__in=ids).values_list("pk", flat=True))
+        still = dict(due_posts(ctx).filter(pk__in=among(ids)).values_list("pk", "topic_id"))
         if not still:
             return Counter()
-        posts, topics = forum_actions.delete_posts(still)
+        posts, topics = forum_actions.delete_posts(still, topic_ids=set(still.values()))
     return Counter({"posts": posts, "topics": topics})
 
 
@@ -274,6 +306,7 @@ class Part:
     pick: Callable[[QuerySet, int], list] | None = None
     pick_with_context: Callable[[Context, QuerySet, int], list] | None = None
     count: Callable[[Context], Counter] | None = None
+    title: str = ""  # what the admin's "next run" page calls the rows (translatable)
 
     def next_batch(self, ctx: Context, batch_size: int, after=None) -> list:
         """Return the next ids due after `after` (ids only grow, so every run ends)."""
@@ -297,21 +330,49 @@ class Part:
 
 REGISTRY: list[Part] = [
     Part(Kind.POSTS, "topics", due_topics, _delete_topics, pick=_topics_within_budget,
-         count=_count_topics),
-    Part(Kind.POSTS, "posts", due_posts, _delete_posts, count=_count_posts),
-    Part(Kind.REPORTS, "report cases", _by_timestamp(Kind.REPORTS, "moderation.Case", "resolved_at")),
+         count=_count_topics, title=_("topics past their rule or their author's end, with every post in them")),
+    Part(Kind.POSTS, "posts", due_posts, _delete_posts, count=_count_posts,
+         title=_("single posts past the end their author chose")),
+    Part(Kind.REPORTS, "report cases", _by_timestamp(Kind.REPORTS, "moderation.Case", "resolved_at"),
+         title=_("resolved report cases, with their reports")),
     Part(Kind.MODERATION_LOG, "moderation log entries",
-         _by_timestamp(Kind.MODERATION_LOG, "moderation.LogEntry", "created_at")),
+         _by_timestamp(Kind.MODERATION_LOG, "moderation.LogEntry", "created_at"),
+         title=_("moderation log entries")),
     Part(Kind.MODERATION_LOG, "admin log entries",
-         _by_timestamp(Kind.MODERATION_LOG, "admin.LogEntry", "action_time")),
-    Part(Kind.ACCOUNTS, "accounts", due_accounts),
-    Part(Kind.INVITES, "invites", due_invites),
-    Part(Kind.SESSIONS, "sessions", due_sessions),
+         _by_timestamp(Kind.MODERATION_LOG, "admin.LogEntry", "action_time"),
+         title=_("admin log entries")),
+    Part(Kind.NOTICES, "warnings", due_notices, title=_("warnings dismissed by their member, or past the rule")),
+    Part(Kind.ACCOUNTS, "accounts", due_accounts, title=_("accounts without a sign-in for longer than the rule")),
+    Part(Kind.INVITES, "invites", due_invites, title=_("invites never used, past their end")),
+    Part(Kind.INVITER_LINK, "inviter links", due_inviter_links,
+         title=_("used invites past the rule, and with them who invited whom")),
+    Part(Kind.SESSIONS, "sessions", due_sessions, title=_("sessions expired or idle past the rule")),
     Part(Kind.SESSIONS, "sessions", due_idle_sessions, _delete_idle_sessions,
-         pick_with_context=_pick_idle_sessions, count=_count_idle_sessions),
+         pick_with_context=_pick_idle_sessions, count=_count_idle_sessions,
+         title=_("sessions past the idle sign-out time")),
 ]  # fmt: skip
 PARTS = REGISTRY  # the name earlier code used
 LABELS = list(dict.fromkeys(["topics", "posts", *(part.label for part in REGISTRY)]))
+
+
+def describe(label: str, number: int) -> str:
+    """Return "3 topics" for a label of the summary, in the active language."""
+    texts = {
+        "topics": lambda n: ngettext("%(count)s topic", "%(count)s topics", n),
+        "posts": lambda n: ngettext("%(count)s post", "%(count)s posts", n),
+        "report cases": lambda n: ngettext("%(count)s report case", "%(count)s report cases", n),
+        "moderation log entries": lambda n: ngettext(
+            "%(count)s moderation log entry", "%(count)s moderation log entries", n
+        ),
+        "admin log entries": lambda n: ngettext("%(count)s admin log entry", "%(count)s admin log entries", n),
+        "warnings": lambda n: ngettext("%(count)s warning", "%(count)s warnings", n),
+        "accounts": lambda n: ngettext("%(count)s account", "%(count)s accounts", n),
+        "invites": lambda n: ngettext("%(count)s unused invite", "%(count)s unused invites", n),
+        "inviter links": lambda n: ngettext("%(count)s used invite (inviter link)",
+                                            "%(count)s used invites (inviter links)", n),
+        "sessions": lambda n: ngettext("%(count)s session", "%(count)s sessions", n),
+    }  # fmt: skip
+    return texts[label](number) % {"count": number}
 
 
 # Reading and running ---------------------------------------------------------------------
@@ -356,8 +417,8 @@ def counts_by_board(now=None, *, ctx: Context | None = None) -> dict[int, dict[s
 # its write-ahead log less often: deleting rows spread over a large table dirties many
 # pages, and copying them back to the database file at every commit dominated the run.
 # The log is emptied at the end of the run (flush_deleted_pages).
-SQLITE_EXPIRY_CACHE_KIB = 128 * 1024
-SQLITE_EXPIRY_CHECKPOINT_PAGES = 25_000
+SQLITE_EXPIRY_CACHE_KIB = 64 * 1024
+SQLITE_EXPIRY_CHECKPOINT_PAGES = 100_000
 
 
 def _sqlite_pragmas(values: dict[str, object]) -> dict[str, object]:
@@ -371,13 +432,16 @@ def _sqlite_pragmas(values: dict[str, object]) -> dict[str, object]:
     return previous
 
 
-def run(*, now=None, batch_size=DEFAULT_BATCH, progress=None, parts: Iterable[Part] | None = None) -> dict[str, int]:
+def run(*, now=None, batch_size: int | None = None, progress=None, parts: Iterable[Part] | None = None,
+        stats: dict[str, list] | None = None) -> dict[str, int]:
     """Delete everything due, batch by batch. Return {label: rows deleted}.
 
+    `batch_size` fixes the rows per batch; without it batches adapt (see BATCH_SECONDS).
     `progress(label, total)` is called after every batch with the running total of `label`.
+    `stats`, if given, gains {part label: [rows deleted, seconds spent, longest batch in
+    seconds, batches]} for each part.
     """
     ctx = Context.load(now)
-    batch_size = max(1, batch_size)
     tuned = None
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         tuned = _sqlite_pragmas({"cache_size": -SQLITE_EXPIRY_CACHE_KIB,
@@ -385,12 +449,36 @@ def run(*, now=None, batch_size=DEFAULT_BATCH, progress=None, parts: Iterable[Pa
     deleted = Counter({label: 0 for label in LABELS})
     try:
         for part in parts if parts is not None else REGISTRY:
+            started, rows, longest, batches = time.monotonic(), 0, 0.0, 0
+            size = min(max(1, batch_size), MAX_BATCH) if batch_size else DEFAULT_BATCH
             after = None
-            while ids := part.next_batch(ctx, batch_size, after):
+            while ids := part.next_batch(ctx, size, after):
                 after = ids[-1]
-                deleted.update(part.delete(part, ctx, ids))
+                began = time.monotonic()
+                batch = part.delete(part, ctx, ids)
+                took = time.monotonic() - began
+                longest, batches = max(longest, took), batches + 1
+                if not batch_size:
+                    size = _next_size(size, took)
+                if connection.vendor == "sqlite":
+                    # A member posting meanwhile waits in SQLite's busy handler, which retries
+                    # every 100 ms once it has waited a while: leave it a gap to get in, or it
+                    # may miss every one and give up ("database is locked") after 5 s.
+                    time.sleep(min(WRITER_GAP_SECONDS, took / 10))
+                deleted.update(batch)
+                rows += sum(batch.values())
                 if progress:
                     progress(part.label, deleted[part.label])
+            if stats is not None:
+                entry = stats.setdefault(part.label, [0, 0.0, 0.0, 0])
+                entry[0] += rows
+                entry[1] += time.monotonic() - started
+                entry[2] = max(entry[2], longest)
+                entry[3] += batches
+        began = time.monotonic()
+        purged = purge_search_index()
+        if stats is not None and purged:
+            stats["search index"] = [0, time.monotonic() - began, 0.0, purged]
     finally:
         if tuned is not None:
             _sqlite_pragmas(tuned)
@@ -402,14 +490,89 @@ def run(*, now=None, batch_size=DEFAULT_BATCH, progress=None, parts: Iterable[Pa
     return {label: deleted[label] for label in LABELS}
 
 
-def flush_deleted_pages(*, attempts: int = 3) -> bool:
+def _next_size(size: int, seconds: float) -> int:
+    """Return the size of the next batch: one that should take about BATCH_SECONDS."""
+    wanted = size * BATCH_SECONDS / max(seconds, 0.001)
+    return int(min(MAX_BATCH, max(MIN_BATCH, size / 2, min(wanted, size * 2))))
+
+
+# What a full-text index keeps of a deleted row, and how it is purged (SQLite FTS5).
+SQLITE_FTS_MERGE_PAGES = 500  # pages written per merge step: each step is a short transaction
+SQLITE_FTS_REBUILD_ROWS = 20_000  # at most this many rows left: rebuild instead of merging
+
+
+def _fts5_tables(cursor) -> list[tuple[str, str | None]]:
+    """Return the FTS5 tables of the database, each with its content table (None: its own)."""
+    cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+    tables = []
+    for name, sql in cursor.fetchall():
+        if re.search(r"\busing\s+fts5\b", sql, re.IGNORECASE):
+            content = re.search(r"\bcontent\s*=\s*'([^']*)'", sql, re.IGNORECASE)
+            tables.append((name, content.group(1) if content and content.group(1) else None))
+    return tables
+
+
+def _total_changes(cursor) -> int:
+    cursor.execute("SELECT total_changes()")
+    return cursor.fetchone()[0]
+
+
+def purge_search_index() -> int:
+    """On SQLite, rewrite each full-text index so that no deleted text is left in it.
+
+    FTS5 (as in SQLite 3.40) removes a row from an index by writing a deletion marker: the
+    row's terms and their positions, enough to read the text again, stay in the older
+    segment until a merge rewrites it. Merging every segment into one applies the markers,
+    and secure_delete zeroes the pages the old segments leave. An index that is one segment
+    already has nothing to purge and costs one statement; otherwise the whole index is
+    rewritten, in steps of SQLITE_FTS_MERGE_PAGES pages, each its own short transaction (or,
+    when few rows are left, rebuilt from them in one). Run on every pass, this bounds how long
+    what members and moderators delete stays readable in the index too. Return the number of
+    indexes rewritten.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return 0
+    rewritten = 0
+    with connection.cursor() as cursor:
+        for name, content in _fts5_tables(cursor):
+            table = connection.ops.quote_name(name)
+            merge = f"INSERT INTO {table}({table}, rank) VALUES ('merge', %s)"
+            first = True
+            while True:
+                with transaction.atomic():
+                    before = _total_changes(cursor)
+                    if first and content and _few_rows(cursor, content):
+                        cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('merge', -1)")
+                        if _total_changes(cursor) - before < 2:
+                            break  # one segment: clean
+                        cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+                        rewritten += 1
+                        break
+                    cursor.execute(merge, [-SQLITE_FTS_MERGE_PAGES])
+                    if _total_changes(cursor) - before < 2:
+                        break  # nothing (left) to merge
+                    rewritten += first
+                first = False
+    return rewritten
+
+
+def _few_rows(cursor, table: str) -> bool:
+    quoted = connection.ops.quote_name(table)
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {quoted} LIMIT {SQLITE_FTS_REBUILD_ROWS + 1})")
+    return cursor.fetchone()[0] <= SQLITE_FTS_REBUILD_ROWS
+
+
+def flush_deleted_pages(*, attempts: int = 10) -> bool:
     """On SQLite, copy the write-ahead log into the file and empty it. Return False if busy.
 
     With secure_delete on, a deleted row's page is zeroed in the log; the checkpoint writes
     the zeroed page over the old one in the database file, and truncating the log removes
     older copies of the page from it. Run on every pass, it also bounds how long rows that
-    members or moderators deleted between runs linger in the log. A reader in the middle of
-    a long read can keep the log busy; the next run tries again.
+    members or moderators deleted between runs linger in the log. A passive checkpoint
+    copies the bulk first, while members go on writing. The truncating one holds writers
+    back while it waits for readers to leave the log, so it waits 0.2 s at most each time
+    (not the connection's 5 s, which would make a member's post fail) and lets writers in
+    between tries. Readers that never leave the log make it give up; the next run tries again.
     """
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         return True
@@ -417,10 +580,17 @@ def flush_deleted_pages(*, attempts: int = 3) -> bool:
         cursor.execute("PRAGMA journal_mode")
         if cursor.fetchone()[0].lower() != "wal":
             return True
-        for attempt in range(attempts):
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            busy, _log, _done = cursor.fetchone()
-            if not busy:
-                return True
-            time.sleep(0.2 * (attempt + 1))
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor.execute("PRAGMA busy_timeout")
+        timeout = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout = 200")
+        try:
+            for attempt in range(attempts):
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, _log, _done = cursor.fetchone()
+                if not busy:
+                    return True
+                time.sleep(min(0.1 * (attempt + 1), 0.5))
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
     return False

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from collections import Counter
 
 import pytest
@@ -11,8 +12,10 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts import invites
 from forum import actions as forum_actions
 from forum.models import Board, Post, Status, Topic
+from moderation import actions as moderation_actions
 from retention import engine
 from retention.models import BoardRetention, Kind, Measure, RetentionRule
 
@@ -47,7 +50,7 @@ def test_a_topic_revived_after_it_was_picked_is_not_deleted(board, member, other
     topic = forum_actions.create_topic(board, author=member, title="t", body="b")
     with later(91):
         ctx = engine.Context.load()
-        part = engine.REGISTRY[0]
+        part = next(p for p in engine.REGISTRY if p.due is engine.due_topics)
         picked = part.next_batch(ctx, 100)
         assert picked == [topic.pk]
         with later(91, hours=2):  # a reply lands between the pick and the delete
@@ -109,8 +112,6 @@ def test_a_members_choice_ends_a_post_sooner_than_a_long_board_rule(board_factor
 
 
 def test_expiring_hidden_and_held_topics_keeps_board_counters_right(board, member, new_member, mod):
-    from moderation import actions as moderation_actions
-
     shown = forum_actions.create_topic(board, author=member, title="shown", body="b")
     held = forum_actions.create_topic(board, author=new_member, title="held", body="b")
     hidden = forum_actions.create_topic(board, author=member, title="hidden", body="b")
@@ -206,7 +207,7 @@ def test_dry_run_names_the_boards_and_deletes_nothing(board, member):
     out = io.StringIO()
     with later(100):
         call_command("expire", dry_run=True, stdout=out)
-    assert f"in board {board.slug}: 1 topics, 1 posts" in out.getvalue()
+    assert f"in board {board.slug}: 1 topic, 1 post" in out.getvalue()
     assert "2 rows would be deleted, none were" in out.getvalue()
     assert Topic.objects.count() == 1
 
@@ -218,8 +219,11 @@ def test_progress_is_printed_batch_by_batch_at_verbosity_2(board, member):
     with later(100):
         call_command("expire", batch_size=2, verbosity=2, stdout=out)
     lines = out.getvalue().splitlines()
-    assert [line for line in lines if "deleted so far" in line][0].strip().startswith("topics: 1 deleted")
-    assert lines[-1].startswith("expired: 3 topics, 3 posts")
+    assert [line for line in lines if "deleted so far" in line][0].strip().startswith("1 topic deleted so far")
+    assert [line for line in lines if line.startswith("expired:")] == [lines[-2]]
+    assert lines[-2].startswith("expired: 3 topics, 3 posts in")
+    assert re.fullmatch(r"  6 rows in \d+\.\ds \(3 batches, longest \d+\.\d\ds\): "
+                        r"topics past their rule or their author's end, with every post in them", lines[-1])
 
 
 def test_the_admin_page_shows_what_the_next_run_deletes_board_by_board(
@@ -264,3 +268,20 @@ def test_sessions_past_the_admins_idle_sign_out_go_without_waiting_for_a_visit()
     assert engine.run()["sessions"] == 1
     assert set(Session.objects.values_list("session_key", flat=True)) == {idle_soon, kept_signed_in}
     assert lapsed not in Session.objects.values_list("session_key", flat=True)
+
+
+
+def test_the_next_run_page_shows_warnings_invites_and_inviter_links_with_their_rules(
+    client_for, admin_user, give_totp, member, user_factory, mod
+):
+    moderation_actions.dismiss_notice(moderation_actions.warn_member(member, actor=mod, reason="x"), member=member)
+    invites.create_invite(member, days=1)
+    _used, code = invites.create_invite(member, days=7)
+    invites.use(code, user_factory("friend"))
+    give_totp(admin_user)
+    with later(200):
+        page = client_for(admin_user).get("/admin/retention/retentionrule/next-run/").text
+    for text in ("Warnings to members", "90 days after creation", "1 warning",
+                 "Invites never used", "0 days after the end of its validity", "1 unused invite",
+                 "Who invited whom (used invites)", "180 days after last use", "1 used invite (inviter link)"):  # fmt: skip
+        assert text in page, text

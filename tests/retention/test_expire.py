@@ -60,7 +60,7 @@ def test_topics_go_90_days_after_their_last_activity(at_start, board, member):
     with later(100):
         forum_actions.create_reply(revived, author=member, body="still here")
     with later(91):
-        assert "1 topics" in expire()
+        assert "expired: 1 topic, 1 post in" in expire()
         assert set(Topic.objects.values_list("title", flat=True)) == {"busy", "revived"}
     with later(151):
         expire()
@@ -193,7 +193,7 @@ def test_dry_run_counts_and_deletes_nothing(at_start, board, member):
     forum_actions.create_topic(board, author=member, title="t", body="b")
     with later(100):
         out = expire(dry_run=True)
-    assert "would delete 1 topics" in out and "none were" in out
+    assert "would delete 1 topic\n" in out and "none were" in out
     assert Topic.objects.count() == 1
 
 

@@ -30,4 +30,5 @@ def test_the_default_rules_are_the_design_documents_life_cycle():
     assert stored == {kind: (days, str(measure)) for kind, (days, measure) in DEFAULTS.items()}
     assert DEFAULTS[Kind.POSTS][0] == 90 and DEFAULTS[Kind.REPORTS][0] == 30
     assert DEFAULTS[Kind.MODERATION_LOG][0] == 90 and DEFAULTS[Kind.ACCOUNTS][0] == 365
-    assert DEFAULTS[Kind.INVITES][0] == 180 and DEFAULTS[Kind.SESSIONS][0] == 14
+    assert DEFAULTS[Kind.NOTICES][0] == 90 and DEFAULTS[Kind.SESSIONS][0] == 14
+    assert DEFAULTS[Kind.INVITER_LINK] == (180, "use") and DEFAULTS[Kind.INVITES] == (0, "end")

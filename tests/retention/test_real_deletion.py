@@ -7,6 +7,7 @@ database lives in memory on SQLite and inside a transaction that never commits.
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -98,7 +99,7 @@ def test_an_expired_post_leaves_no_byte_in_the_database_file_or_its_wal(target):
         _shell(target, SEED.replace("MARKER", MARKER))
         assert MARKER.encode() in _file_bytes(target, "-wal"), "the marker must be visible first"
         out = _manage(target, "expire").stdout
-        assert "1 topics" in out and "2 posts" in out
+        assert "1 topic, 2 posts" in out
         for suffix in ("", "-wal", "-journal"):
             assert MARKER.encode() not in _file_bytes(target, suffix), f"marker in hearth.sqlite3{suffix}"
         assert b"kept words" in _file_bytes(target) + _file_bytes(target, "-wal")
@@ -106,6 +107,47 @@ def test_an_expired_post_leaves_no_byte_in_the_database_file_or_its_wal(target):
         assert MARKER.encode() not in _file_bytes(target) + _file_bytes(target, "-wal")
     finally:
         reader.close()
+
+
+# Characters without case, in no other text here: each trigram of this is 6 to 9 bytes that
+# nothing else in the file holds by chance.
+RARE = "ʘǂǁǃꙮʭʬ"
+RARE_SEED = """
+import datetime
+from django.utils import timezone
+from accounts.models import User
+from forum import actions
+from forum.models import Board
+board = Board.objects.create(slug="s", name="S", visibility="public")
+author = User.objects.create_user("searcher", "a long passphrase 1", approved_post_count=10)
+topic = actions.create_topic(board, author=author, title="kept", body="plain words")
+past = timezone.now() - datetime.timedelta(minutes=1)
+actions.create_reply(topic, author=author, body="where: RARE", expires_at=past)
+actions.create_topic(board, author=author, title="RARE", body="RARE again", expires_at=past)
+"""
+
+
+def _trigrams_in_file(target, text):
+    data = b"".join(_file_bytes(target, suffix) for suffix in ("", "-wal", "-journal"))
+    return [text[i:i + 3] for i in range(len(text) - 2) if text[i:i + 3].encode() in data]
+
+
+@pytest.mark.skipif(not ON_SQLITE, reason="FTS5 is SQLite's; PostgreSQL's trigram index is vacuumed")
+def test_an_expired_posts_words_leave_the_search_index_too(target):
+    """FTS5 deletes with a marker and keeps the row's trigrams and positions, enough to read the
+    text again, until a merge rewrites the segment: the run merges, and zeroes what is freed."""
+    _shell(target, RARE_SEED.replace("RARE", RARE))
+    _shell(target, "from retention import engine; engine.flush_deleted_pages()")
+    assert len(_trigrams_in_file(target, RARE)) == len(RARE) - 2, "every trigram is indexed first"
+    out = _manage(target, "expire", "-v", "2").stdout
+    assert _trigrams_in_file(target, RARE) == []
+    assert "1 topic, 2 posts" in out and "search index rewritten" in out
+    found = _shell(target, "from forum.models import Post; from django.db import connection\n"
+                           "c = connection.cursor()\n"
+                           "c.execute(\"SELECT count(*) FROM forum_post_fts WHERE forum_post_fts MATCH %s\", ['\"ǂǁǃ\"'])\n"
+                           "print(c.fetchone()[0])\n"
+                           "c.execute(\"INSERT INTO forum_post_fts(forum_post_fts, rank) VALUES ('integrity-check', 1)\")")  # fmt: skip
+    assert found.strip() == "0"
 
 
 KILL_SEED = """
@@ -148,6 +190,14 @@ for b in Board.objects.filter(slug__startswith="k"):
 orphans = (Case.objects.filter(post__isnull=True, topic__isnull=True, member__isnull=True).count()
            + Report.objects.exclude(case__in=Case.objects.all()).count())
 if orphans: bad.append(f"{orphans} orphan report rows")
+if Post.objects.exclude(topic__in=Topic.objects.all()).exists(): bad.append("posts without a topic")
+if Topic.objects.exclude(last_post__in=Post.objects.all()).exists(): bad.append("a newest post that is gone")
+from django.db import connection
+if connection.vendor == "sqlite":  # the search index holds exactly the posts that are left
+    with connection.cursor() as c:
+        c.execute("INSERT INTO forum_post_fts(forum_post_fts, rank) VALUES ('integrity-check', 1)")
+        c.execute("SELECT count(*) FROM forum_post_fts_docsize")
+        if c.fetchone()[0] != Post.objects.count(): bad.append("search index rows")
 mine = Topic.objects.filter(board__slug__startswith="k")
 print(json.dumps({"bad": bad[:5], "posts": Post.objects.filter(topic__in=mine).count(),
                   "topics": mine.count(), "cases": Case.objects.count(),
@@ -159,27 +209,43 @@ def _check(target, before=""):
     return json.loads(_shell(target, before + CHECK).strip().splitlines()[-1])
 
 
-def test_killing_expire_mid_run_and_running_again_leaves_everything_consistent(target):
-    seeded = _check(target, before=KILL_SEED)
-    assert seeded["bad"] == [] and seeded["posts"] == 300 and seeded["cases"] == 6
+def _expire_killed_after(target, pattern):
+    """Run `expire` a batch at a time, SIGKILL it once a progress line matches; return the lines."""
     process = subprocess.Popen(
         [sys.executable, "manage.py", "expire", "-v", "2", "--batch-size", "2"],
         cwd=ROOT, env=_env(target), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    lines = []
     try:
-        first = process.stdout.readline()  # the first batch is committed
-        assert "deleted so far (batch 1)" in first, first + process.stderr.read()
-        process.send_signal(signal.SIGKILL)  # ...and the next one is most likely in flight
+        for line in process.stdout:  # each line comes once its batch is committed
+            lines.append(line)
+            if re.search(pattern, line):
+                process.send_signal(signal.SIGKILL)  # ...and the next batch is most likely in flight
+                break
     finally:
         process.kill()
         process.wait(timeout=10)
-    assert process.returncode == -signal.SIGKILL
-    # One process checks what the kill left, runs `expire` again, and checks once more.
+    assert process.returncode == -signal.SIGKILL, "".join(lines) + process.stderr.read()
+    return lines
+
+
+def test_killing_expire_mid_run_and_running_again_leaves_everything_consistent(target):
+    """Killed while whole topics go, then again while single posts go (both set-based paths)."""
+    seeded = _check(target, before=KILL_SEED)
+    assert seeded["bad"] == [] and seeded["posts"] == 300 and seeded["cases"] == 6
+    first = _expire_killed_after(target, r"\d+ topics? deleted so far \(batch 1\)")
+    assert len(first) == 1
+    middle = _check(target)
+    assert middle["bad"] == [], middle
+    assert 0 < middle["due"] < seeded["due"], "killed mid-run: some rows gone, some still due"
+    second = _expire_killed_after(target, r"\d+ posts? deleted so far")
+    assert any(re.search(r"topics? deleted so far", line) for line in second[:-1])  # topics, then posts
+    # One process checks what the kills left, runs `expire` again, and checks once more.
     out = _shell(target, CHECK + "\nfrom django.core.management import call_command\n"
                          "call_command('expire')\n" + CHECK)  # fmt: skip
     middle, after = (json.loads(line) for line in out.splitlines() if line.startswith("{"))
     assert middle["bad"] == [], middle
-    assert 0 < middle["due"] < seeded["due"], "killed mid-run: some rows gone, some still due"
+    assert 0 < middle["due"] < seeded["due"], middle
     assert after["bad"] == [] and after["due"] == 0, after
     # 40 topics keep their first post and the two replies without an end; reports about
     # deleted posts went with them.
