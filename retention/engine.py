@@ -460,11 +460,7 @@ def run(*, now=None, batch_size: int | None = None, progress=None, parts: Iterab
                 longest, batches = max(longest, took), batches + 1
                 if not batch_size:
                     size = _next_size(size, took)
-                if connection.vendor == "sqlite":
-                    # A member posting meanwhile waits in SQLite's busy handler, which retries
-                    # every 100 ms once it has waited a while: leave it a gap to get in, or it
-                    # may miss every one and give up ("database is locked") after 5 s.
-                    time.sleep(min(WRITER_GAP_SECONDS, took / 10))
+                _leave_writers_a_gap(took)
                 deleted.update(batch)
                 rows += sum(batch.values())
                 if progress:
@@ -488,6 +484,17 @@ def run(*, now=None, batch_size: int | None = None, progress=None, parts: Iterab
             "the next run tries again."
         )
     return {label: deleted[label] for label in LABELS}
+
+
+def _leave_writers_a_gap(took: float) -> None:
+    """On SQLite, rest a little after a write transaction that took `took` seconds.
+
+    A member posting meanwhile waits in SQLite's busy handler, which retries only every
+    100 ms once it has waited a while: back-to-back transactions leave it no moment to get
+    in, and after the connection's 5 s it gives up ("database is locked").
+    """
+    if connection.vendor == "sqlite":
+        time.sleep(min(WRITER_GAP_SECONDS, took / 10))
 
 
 def _next_size(size: int, seconds: float) -> int:
@@ -536,23 +543,27 @@ def purge_search_index() -> int:
     with connection.cursor() as cursor:
         for name, content in _fts5_tables(cursor):
             table = connection.ops.quote_name(name)
-            merge = f"INSERT INTO {table}({table}, rank) VALUES ('merge', %s)"
-            first = True
-            while True:
+            if content and _few_rows(cursor, content):
                 with transaction.atomic():
                     before = _total_changes(cursor)
-                    if first and content and _few_rows(cursor, content):
-                        cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('merge', -1)")
-                        if _total_changes(cursor) - before < 2:
-                            break  # one segment: clean
+                    cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('merge', -1)")
+                    if _total_changes(cursor) - before >= 2:  # more than one segment
                         cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
                         rewritten += 1
-                        break
-                    cursor.execute(merge, [-SQLITE_FTS_MERGE_PAGES])
-                    if _total_changes(cursor) - before < 2:
-                        break  # nothing (left) to merge
-                    rewritten += first
-                first = False
+                continue
+            steps = 0
+            while True:
+                began = time.monotonic()
+                with transaction.atomic():
+                    before = _total_changes(cursor)
+                    cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('merge', %s)",
+                                   [-SQLITE_FTS_MERGE_PAGES])  # fmt: skip
+                    merged = _total_changes(cursor) - before >= 2
+                if not merged:
+                    break  # one segment (left)
+                steps += 1
+                _leave_writers_a_gap(time.monotonic() - began)
+            rewritten += steps > 0
     return rewritten
 
 
