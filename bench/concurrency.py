@@ -41,7 +41,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import PY, ROOT, env_for, ensure_postgres_database, manage, wait_for_server  # noqa: E402
+from load import ROOT, env_for, ensure_postgres_database, manage, wait_for_server  # noqa: E402
 
 PORT = 8765
 
