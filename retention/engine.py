@@ -551,18 +551,35 @@ def purge_search_index() -> int:
                         cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
                         rewritten += 1
                 continue
-            steps = 0
-            while True:
-                began = time.monotonic()
-                with transaction.atomic():
-                    before = _total_changes(cursor)
-                    cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('merge', %s)",
-                                   [-SQLITE_FTS_MERGE_PAGES])  # fmt: skip
-                    merged = _total_changes(cursor) - before >= 2
-                if not merged:
-                    break  # one segment (left)
-                steps += 1
-                _leave_writers_a_gap(time.monotonic() - began)
+            # The first step (a negative page count) makes every segment one merge; the next
+            # ones (positive) carry that merge on. Another negative step would start it over
+            # with whatever members wrote meanwhile, so on a busy forum it might never end; and
+            # a positive step goes on only with at least `usermerge` segments in the merge, so
+            # that is 2 while this runs (no other command reads it).
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT count(*) FROM {quote(name + '_data')}")
+            budget = 2 * cursor.fetchone()[0] // SQLITE_FTS_MERGE_PAGES + 10
+            cursor.execute(f"SELECT v FROM {quote(name + '_config')} WHERE k = 'usermerge'")
+            usermerge = (cursor.fetchone() or [4])[0]
+            pages, steps = -SQLITE_FTS_MERGE_PAGES, 0
+            try:
+                while steps < budget:
+                    began = time.monotonic()
+                    with transaction.atomic():
+                        before = _total_changes(cursor)
+                        cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('merge', %s)", [pages])
+                        merged = _total_changes(cursor) - before >= 2
+                    if not merged:
+                        break  # one segment, or little more that members wrote meanwhile
+                    if not steps:
+                        cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('usermerge', 2)")
+                    pages, steps = SQLITE_FTS_MERGE_PAGES, steps + 1
+                    _leave_writers_a_gap(time.monotonic() - began)
+                else:
+                    logger.warning("The search index %s was not merged to the end; the next run tries again.", name)
+            finally:
+                if steps:
+                    cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('usermerge', %s)", [int(usermerge)])
             rewritten += steps > 0
     return rewritten
 
