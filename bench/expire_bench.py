@@ -162,6 +162,7 @@ def main():
     before = Post.objects.count() + Topic.objects.count()
     client = Client()
     latencies: list[float] = []
+    started_at: list[float] = []  # when each request began (time.monotonic())
     done = threading.Event()
 
     fresh = Topic.objects.get(title="fresh")
@@ -172,6 +173,7 @@ def main():
         n = 0
         while not done.is_set():
             t0 = time.perf_counter()
+            started_at.append(time.monotonic())
             response = client.get(paths[n % len(paths)])
             latencies.append(time.perf_counter() - t0)
             assert response.status_code == 200, response.status_code
@@ -234,6 +236,7 @@ def main():
         elif match := re.match(r"\s+search index rewritten .* in ([\d.]+)s", line):
             purge = float(match[1])
     during = latencies[first_during:]
+    slowest_at = started_at[first_during + during.index(max(during))] - t0
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("SELECT sqlite_version()")
@@ -270,7 +273,8 @@ def main():
         f"| peak memory of the expire process | {peak_mb:.0f} MB | < 300 MB |",
         f"| page requests during the run | {len(during):,} | |",
         f"| page request, median before the run | {baseline * 1000:.1f} ms | |",
-        f"| page request, slowest during the run | {max(during) * 1000:.1f} ms | < 200 ms |",
+        f"| page request, slowest during the run | {max(during) * 1000:.1f} ms ({slowest_at:.0f} s into the run) "
+        f"| < 200 ms |",
         f"| page request, 99th percentile during the run | {sorted(during)[int(len(during) * 0.99)] * 1000:.1f} ms | |",
         f"| replies written during the run | {len(writes)} | |",
         f"| reply, slowest during the run (waits for the batch in flight) | {max(writes) * 1000:.1f} ms | |",
