@@ -14,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.timeutil import coarse_now
 
 
+def rows_in_order(queryset, ids) -> list:
+    """Return the rows of `queryset` with these ids, in the order of `ids` (one query)."""
+    rows = queryset.order_by().in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Public: anyone can read")
     MEMBERS = "members", _("Members: signed-in members only")

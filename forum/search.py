@@ -18,7 +18,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from .models import Post, Status, Topic
+from .models import Post, Status, Topic, rows_in_order
 from .permissions import boards_visible_to
 
 MAX_QUERY = 200
@@ -85,9 +85,7 @@ def _newest(queryset: QuerySet, *, indexed: bool) -> list:
     if len(recent) == MAX_RESULTS or not indexed:
         return recent
     order = (F("pk") + 0).desc() if connection.vendor == "postgresql" else F("pk").desc()
-    ids = list(queryset.order_by(order).values_list("pk", flat=True)[:MAX_RESULTS])
-    rows = queryset.order_by().in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows]
+    return rows_in_order(queryset, list(queryset.order_by(order).values_list("pk", flat=True)[:MAX_RESULTS]))
 
 
 def search(user, query: str) -> dict:

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,7 +15,7 @@ from . import actions, permissions
 from .markdown import render_safe
 from . import search as search_engine
 from .forms import PostForm, SearchForm, TopicForm
-from .models import Board, Post, Status, Topic
+from .models import Board, Post, Status, Topic, rows_in_order
 
 
 class _CountedPaginator(Paginator):
@@ -40,9 +40,7 @@ def _page(request, queryset, per_page, *, count=None):
     ids_only = queryset.values_list("pk", flat=True)
     paginator = Paginator(ids_only, per_page) if count is None else _CountedPaginator(ids_only, per_page, count=count)
     page = paginator.get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    rows = queryset.order_by().in_bulk(ids)
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    page.object_list = rows_in_order(queryset, list(page.object_list))
     return page
 
 
