@@ -1,12 +1,15 @@
 """Search posts and topic titles in the boards a member can see, in any language.
 
 One interface, two engines, the same meaning: text found inside words, so every language is
-treated alike, scripts written without spaces (Chinese, Japanese) included. SQLite matches
-through FTS5 tables with the trigram tokenizer (posts and topic titles), PostgreSQL through
-pg_trgm GIN indexes on the upper-cased text that Django's `icontains` compares. Both indexes
-are kept by the database in the same transaction as the row (triggers on SQLite, indexes on
-PostgreSQL): a deleted post is gone from search when its row is. What a member cannot see,
-held or hidden posts, and posts past their end are never returned.
+treated alike, scripts written without spaces (Chinese, Japanese) included. Both engines
+narrow the candidates with a trigram index and then check each term in the text itself:
+SQLite through FTS5 tables with the trigram tokenizer (posts and topic titles; they record
+which rows hold a trigram, not where, see forum/migrations/0007), PostgreSQL through pg_trgm
+GIN indexes on the upper-cased text that Django's `icontains` compares, which recheck the
+rows they find. Both indexes are kept by the database in the same transaction as the row
+(triggers on SQLite, indexes on PostgreSQL): a deleted post is gone from search when its row
+is. What a member cannot see, held or hidden posts, and posts past their end are never
+returned.
 
 Trigrams need three characters: a term shorter than that narrows what the longer terms found,
 and a query of short terms only is matched in the newest 20,000 posts and topics. Every
@@ -14,7 +17,7 @@ search costs a bounded amount, however common or rare its words (see _newest).
 """
 
 from django.db import connection
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import BooleanField, F, Func, Max, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -45,29 +48,59 @@ def _visible_posts(user) -> QuerySet[Post]:
     )
 
 
-def _fts(table: str, terms: list[str]) -> RawSQL:
+def _contains(text, term) -> bool:
+    """SQLite's `hearth_contains(text, term)`: whether `term` (case-folded) is inside `text`.
+
+    SQLite's own LIKE folds ASCII letters only; this folds every script, as PostgreSQL's
+    UPPER does for `icontains`.
+    """
+    return text is not None and term in text.casefold()
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """Give each new SQLite connection `hearth_contains` (connected in ForumConfig.ready)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("hearth_contains", 2, _contains, deterministic=True)
+
+
+class _Contains(Func):
+    function = "hearth_contains"
+    output_field = BooleanField()
+
+
+def _trigrams(term: str) -> list[str]:
+    return [term[i : i + TRIGRAM] for i in range(len(term) - TRIGRAM + 1)]
+
+
+def _fts(table: str, content: str, column: str, terms: list[str]) -> RawSQL:
     """Return the ids of the newest rows of an FTS5 table holding every term (SQLite).
 
-    FTS5 walks its matches newest first and stops at CANDIDATES, so a word found in every
-    tenth post costs no more than a rare one.
+    The index gives the rows holding every trigram of every term (in any order); each
+    candidate's text is then checked for the terms themselves. FTS5 walks its candidates
+    newest first and stops at CANDIDATES matches, so a word found in every tenth post costs
+    no more than a rare one. The dearest query is one whose trigrams are all common but
+    rarely together ("ing the"): every row holding them all is checked, about 0.3 s at a
+    million posts (bench/RESULTS.md); searches are rate limited per member.
     """
-    # Each term quoted: FTS5 query syntax in what a member types is taken literally.
-    match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    # Each trigram quoted: FTS5 query syntax in what a member types is taken literally.
+    match = " ".join(dict.fromkeys('"' + t.replace('"', '""') + '"' for term in terms for t in _trigrams(term)))
+    checks = " AND ".join(f"hearth_contains(c.{column}, %s)" for _ in terms)
     return RawSQL(
-        f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
-        [match, CANDIDATES],
+        f"SELECT f.rowid FROM {table} f JOIN {content} c ON c.id = f.rowid "
+        f"WHERE {table} MATCH %s AND {checks} ORDER BY f.rowid DESC LIMIT %s",
+        [match, *(t.casefold() for t in terms), CANDIDATES],
     )
 
 
 def _matching(queryset: QuerySet, field: str, fts_table: str, terms: list[str]) -> QuerySet:
     """Narrow `queryset` to rows whose `field` holds every term, through the trigram index."""
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
-    if long_terms and connection.vendor == "sqlite":
-        queryset = queryset.filter(pk__in=_fts(fts_table, long_terms))
-        terms = [t for t in terms if len(t) < TRIGRAM]
-    for term in terms:
-        queryset = queryset.filter(**{f"{field}__icontains": term})
-    return queryset
+    if connection.vendor != "sqlite":
+        return queryset.filter(*(Q(**{f"{field}__icontains": term}) for term in terms))
+    if long_terms:
+        queryset = queryset.filter(pk__in=_fts(fts_table, queryset.model._meta.db_table, field, long_terms))
+    short = [t for t in terms if len(t) < TRIGRAM]
+    return queryset.filter(*(_Contains(F(field), Value(t.casefold())) for t in short))
 
 
 def _newest(queryset: QuerySet, *, indexed: bool) -> list:
