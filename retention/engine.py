@@ -446,6 +446,7 @@ def run(*, now=None, batch_size: int | None = None, progress=None, parts: Iterab
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         tuned = _sqlite_pragmas({"cache_size": -SQLITE_EXPIRY_CACHE_KIB,
                                  "wal_autocheckpoint": SQLITE_EXPIRY_CHECKPOINT_PAGES})  # fmt: skip
+        _set_fts_automerge(0)
     deleted = Counter({label: 0 for label in LABELS})
     try:
         for part in parts if parts is not None else REGISTRY:
@@ -477,6 +478,7 @@ def run(*, now=None, batch_size: int | None = None, progress=None, parts: Iterab
             stats["search index"] = [0, time.monotonic() - began, 0.0, purged]
     finally:
         if tuned is not None:
+            _set_fts_automerge(SQLITE_FTS_AUTOMERGE)
             _sqlite_pragmas(tuned)
     if not flush_deleted_pages():
         logger.warning(
@@ -505,7 +507,30 @@ def _next_size(size: int, seconds: float) -> int:
 
 # What a full-text index keeps of a deleted row, and how it is purged (SQLite FTS5).
 SQLITE_FTS_MERGE_PAGES = 500  # pages written per merge step: each step is a short transaction
-SQLITE_FTS_REBUILD_ROWS = 20_000  # at most this many rows left: rebuild instead of merging
+# At most this many rows left: rebuild the index from them instead of merging it. A rebuild
+# is one transaction (members' posts wait, as for a batch), and costs what the rows left cost
+# to index (300,000 posts: about 1.5 s here), while a merge rewrites every deletion marker
+# too (after a million posts expired: 8.6 s, in short steps).
+SQLITE_FTS_REBUILD_ROWS = 300_000
+
+
+SQLITE_FTS_AUTOMERGE = 4  # FTS5's own default
+
+
+def _set_fts_automerge(value: int) -> None:
+    """Set how eagerly each FTS5 index merges its segments after a write (0: never).
+
+    Every batch writes a segment of deletion markers, and FTS5 merged them after each write
+    into ever larger segments: that merging cost more than the deletions themselves (a
+    million posts: about a fifth of the run), and the run rewrites the whole index at its
+    end anyway (purge_search_index). So merging waits while a run deletes, and the default
+    is set back when it ends. A killed run leaves it at 0 until the next one: members'
+    posts then add small segments, which FTS5 still merges once there are 16 of a size.
+    """
+    with connection.cursor() as cursor:
+        for name, _content in _fts5_tables(cursor):
+            table = connection.ops.quote_name(name)
+            cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', %s)", [value])
 
 
 def _fts5_tables(cursor) -> list[tuple[str, str | None]]:
@@ -528,12 +553,12 @@ def purge_search_index() -> int:
     """On SQLite, rewrite each full-text index so that no deleted text is left in it.
 
     FTS5 (as in SQLite 3.40) removes a row from an index by writing a deletion marker: the
-    row's terms and their positions, enough to read the text again, stay in the older
-    segment until a merge rewrites it. Merging every segment into one applies the markers,
+    row's terms (trigrams: enough to piece much of the text together again) stay in the
+    older segment until a merge rewrites it. Merging every segment into one applies the markers,
     and secure_delete zeroes the pages the old segments leave. An index that is one segment
     already has nothing to purge and costs one statement; otherwise the whole index is
     rewritten, in steps of SQLITE_FTS_MERGE_PAGES pages, each its own short transaction (or,
-    when few rows are left, rebuilt from them in one). Run on every pass, this bounds how long
+    with up to SQLITE_FTS_REBUILD_ROWS rows left, rebuilt from them in one). Run on every pass, this bounds how long
     what members and moderators delete stays readable in the index too. Return the number of
     indexes rewritten.
     """

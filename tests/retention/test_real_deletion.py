@@ -134,8 +134,8 @@ def _trigrams_in_file(target, text):
 
 @pytest.mark.skipif(not ON_SQLITE, reason="FTS5 is SQLite's; PostgreSQL's trigram index is vacuumed")
 def test_an_expired_posts_words_leave_the_search_index_too(target):
-    """FTS5 deletes with a marker and keeps the row's trigrams and positions, enough to read the
-    text again, until a merge rewrites the segment: the run merges, and zeroes what is freed."""
+    """FTS5 deletes with a marker and keeps the row's trigrams, enough to piece the text
+    together again, until a merge rewrites the segment: the run merges, and zeroes what is freed."""
     _shell(target, RARE_SEED.replace("RARE", RARE))
     _shell(target, "from retention import engine; engine.flush_deleted_pages()")
     assert len(_trigrams_in_file(target, RARE)) == len(RARE) - 2, "every trigram is indexed first"
@@ -194,10 +194,8 @@ if Post.objects.exclude(topic__in=Topic.objects.all()).exists(): bad.append("pos
 if Topic.objects.exclude(last_post__in=Post.objects.all()).exists(): bad.append("a newest post that is gone")
 from django.db import connection
 if connection.vendor == "sqlite":  # the search index holds exactly the posts that are left
-    with connection.cursor() as c:
+    with connection.cursor() as c:  # (the check compares it with the posts: an error if not)
         c.execute("INSERT INTO forum_post_fts(forum_post_fts, rank) VALUES ('integrity-check', 1)")
-        c.execute("SELECT count(*) FROM forum_post_fts_docsize")
-        if c.fetchone()[0] != Post.objects.count(): bad.append("search index rows")
 mine = Topic.objects.filter(board__slug__startswith="k")
 print(json.dumps({"bad": bad[:5], "posts": Post.objects.filter(topic__in=mine).count(),
                   "topics": mine.count(), "cases": Case.objects.count(),
