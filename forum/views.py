@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import cached_property
+from django.utils.functional import LazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,30 +18,59 @@ from .forms import PostForm, SearchForm, TopicForm
 from .models import Board, Post, Status, Topic, rows_in_order
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its count (from a counter), so no page view counts a big board's rows."""
+class _Pages(Paginator):
+    """Pages of a queryset, each found on ids alone and its rows read by id afterwards.
 
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
+    Finding a deep page (page 4,000 of a board) skips thousands of rows: done on ids alone,
+    the database walks only the page-order index, and the joined rows of just this page are
+    read afterwards. A page in the second half is found from the other end: the same index
+    read backwards skips only the rows after it, and its ids are turned back into reading
+    order, so the last page costs what the first one does and the middle page is the
+    dearest. The order of `queryset` must be total (it ends with the id), so that both ends
+    agree on every row; `count`, when given (a counter), must be what the queryset counts.
+    """
+
+    def __init__(self, queryset, per_page, *, count=None):
+        if not queryset.ordered:
+            raise ValueError("Pages need an ordered queryset.")
+        super().__init__(queryset.values_list("pk", flat=True), per_page)
+        self.rows = queryset
         self.known_count = count
 
     @cached_property
     def count(self):
-        return self.known_count
+        return super().count if self.known_count is None else self.known_count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        after = self.count - top  # rows after this page
+        if after < bottom:
+            ids = list(self.object_list.reverse()[after : self.count - bottom])[::-1]
+        else:
+            ids = list(self.object_list[bottom:top])
+        return self._get_page(rows_in_order(self.rows, ids), number, self)
 
 
 def _page(request, queryset, per_page, *, count=None):
-    """Return the asked-for page of `queryset`, its rows fetched by id after the page is found.
+    """Return the asked-for page of `queryset` (see _Pages); a bad number gives the first or last page."""
+    return _Pages(queryset, per_page, count=count).get_page(request.GET.get("page"))
 
-    Finding a deep page (page 4,000 of a board) skips thousands of rows: done on ids alone,
-    the database walks only the page-order index, and the joined rows of just this page
-    are read afterwards. The order of `queryset` is kept.
+
+def _viewer(request):
+    """Return the user behind request.user's lazy stand-in.
+
+    A page asks the user dozens of questions (one per post and link); through the stand-in
+    each attribute costs a failed lookup and a second one.
     """
-    ids_only = queryset.values_list("pk", flat=True)
-    paginator = Paginator(ids_only, per_page) if count is None else _CountedPaginator(ids_only, per_page, count=count)
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = rows_in_order(queryset, list(page.object_list))
-    return page
+    user = request.user
+    if isinstance(user, LazyObject):
+        user.pk  # noqa: B018 (loads the user)
+        user = user._wrapped
+    return user
 
 
 def board_index(request):
@@ -63,10 +92,11 @@ def board_by_address(request, slug):
 
 
 def board_detail(request, pk):
+    user = _viewer(request)
     board = get_object_or_404(Board, pk=pk)
-    permissions.check_view_board(request.user, board, request.site)
+    permissions.check_view_board(user, board, request.site)
     topics = (
-        permissions.topics_visible_to(request.user, board)
+        permissions.topics_visible_to(user, board)
         .in_board_order()
         .with_authors()
         .select_related("last_post")
@@ -76,37 +106,49 @@ def board_detail(request, pk):
         )
     )  # fmt: skip
     page = _page(request, topics, settings.HEARTH["TOPICS_PER_PAGE"],
-                 count=permissions.topic_count_visible_to(request.user, board))  # fmt: skip
+                 count=permissions.topic_count_visible_to(user, board))  # fmt: skip
     return render(
         request,
         "forum/board_detail.html",
         {
+            "user": user,  # the context processor's lazy stand-in, unwrapped (_viewer)
             "board": board,
             "page": page,
-            "can_start_topic": permissions.can_start_topic(request.user, board, request.site),
+            "can_start_topic": permissions.can_start_topic(user, board, request.site),
         },
     )
 
 
 def topic_detail(request, pk):
+    user = _viewer(request)
     topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
-    permissions.check_view_topic(request.user, topic, request.site)
-    posts = permissions.posts_visible_to(request.user, topic).in_topic_order().with_authors()
-    page = _page(request, posts, settings.HEARTH["POSTS_PER_PAGE"])
+    permissions.check_view_topic(user, topic, request.site)
+    posts = (
+        permissions.posts_visible_to(user, topic)
+        .in_topic_order()
+        .with_authors()
+        .only(
+            "id", "topic_id", "body_html", "created_at", "edited_at", "edited_by_moderator",
+            "status", "author__id", "author__username",
+        )
+    )  # fmt: skip
+    page = _page(request, posts, settings.HEARTH["POSTS_PER_PAGE"],
+                 count=permissions.post_count_visible_to(user, topic))  # fmt: skip
     for post in page:
         post.topic = topic
-        post.can_edit = permissions.can_edit_post(request.user, post, request.site)
-        post.can_delete = permissions.can_delete_post(request.user, post, request.site)
-    can_reply = permissions.can_reply(request.user, topic, request.site)
+        post.can_edit = permissions.can_edit_post(user, post, request.site)
+        post.can_delete = permissions.can_delete_post(user, post, request.site)
+    can_reply = permissions.can_reply(user, topic, request.site)
     return render(
         request,
         "forum/topic_detail.html",
         {
+            "user": user,  # the context processor's lazy stand-in, unwrapped (_viewer)
             "topic": topic,
             "board": topic.board,
             "page": page,
             "can_reply": can_reply,
-            "can_moderate": permissions.is_board_moderator(request.user, topic.board),
+            "can_moderate": permissions.is_board_moderator(user, topic.board),
             "form": PostForm(board=topic.board) if can_reply else None,
         },
     )

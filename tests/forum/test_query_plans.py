@@ -83,7 +83,7 @@ def _unindexed(client, url, method="get", data=None):
 
 
 @pytest.fixture
-def pages(board_factory, member, other_member, client_for):
+def pages(board_factory, member, other_member, mod, client_for):
     board = board_factory("busy")
     for n in range(30):
         actions.create_topic(board, author=other_member, title=f"Evening library {n}", body=f"library talk {n}")
@@ -92,27 +92,45 @@ def pages(board_factory, member, other_member, client_for):
         actions.create_reply(topic, author=member if n % 2 else other_member, body=f"reply {n} about the library")
     signed_in = client_for(member)
     signed_in.get("/")
+    moderator = client_for(mod)
+    moderator.get("/")
+    # Pages in the second half are read backwards (forum.views._Pages): the board's page 2
+    # of 2 and the topic's pages 2 and 3 of 3.
     return {
         "board index": (reverse("forum:board_index"), "get", None),
         "board page": (board.get_absolute_url(), "get", None),
         "board, last page": (board.get_absolute_url() + "?page=2", "get", None),
         "topic, first page": (topic.get_absolute_url(), "get", None),
+        "topic, middle page": (topic.get_absolute_url() + "?page=2", "get", None),
         "topic, last page": (topic.get_absolute_url() + "?page=3", "get", None),
         "search": (reverse("forum:search"), "get", {"q": "library"}),
         "search, short and long words": (reverse("forum:search"), "get", {"q": "of library"}),
         "post a reply": (reverse("forum:reply_create", args=[topic.pk]), "post", {"body": "one more"}),
-    }, signed_in, client_for(None)
+    }, signed_in, client_for(None), moderator
 
 
 @pytest.mark.parametrize("page", ["board index", "board page", "board, last page", "topic, first page",
-                                  "topic, last page", "search", "search, short and long words", "post a reply"])  # fmt: skip
+                                  "topic, middle page", "topic, last page", "search",
+                                  "search, short and long words", "post a reply"])  # fmt: skip
 def test_every_query_of_the_page_uses_an_index(pages, page):
-    urls, member_client, anonymous = pages
+    urls, member_client, anonymous, moderator = pages
     url, method, data = urls[page]
-    clients = [member_client] if page.startswith(("search", "post")) else [member_client, anonymous]
+    clients = [member_client] if page.startswith(("search", "post")) else [member_client, anonymous, moderator]
     for client in clients:
         found = _unindexed(client, url, method, data)
         assert not found, json.dumps(found, indent=1)
+
+
+@pytest.mark.parametrize("page", ["board, last page", "topic, last page"])
+def test_a_page_in_the_second_half_reads_the_page_order_index_backwards(pages, page):
+    urls, member_client, anonymous, moderator = pages
+    url, _method, _data = urls[page]
+    backwards = {"board, last page": '"forum_topic"."pinned" ASC', "topic, last page": '"forum_post"."id" DESC'}
+    for client in (member_client, anonymous, moderator):
+        recorder = Recorder()
+        with connection.execute_wrapper(recorder):
+            assert client.get(url).status_code == 200
+        assert any(backwards[page] in sql for sql, _params in recorder.queries), page
 
 
 def test_the_plan_check_notices_a_query_no_index_serves(topic):
