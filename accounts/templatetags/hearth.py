@@ -1,10 +1,15 @@
-"""Template helpers: coarse times and how a member is named."""
+"""Template helpers: coarse times, how a member is named, and links by id in long lists."""
 
 import datetime
+import functools
 
 from django import template
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,6 +37,14 @@ def coarse_since(moment):
 
 
 @register.filter
+def number(value):
+    """Return a number as humanize's intcomma shows it; below a thousand, without its locale work."""
+    if type(value) is int and 0 <= value < 1000:
+        return str(value)
+    return intcomma(value)
+
+
+@register.filter
 def member_month(member):
     """Return the month a member joined, the only date others ever see."""
     if member is None or not member.date_joined:
@@ -45,3 +58,40 @@ def pseudonym(member):
     if member is None:
         return format_html('<span class="former-member">{}</span>', _("former member"))
     return format_html('<bdi class="pseudonym">{}</bdi>', member.username)
+
+
+# Stands for the id while an address is reversed once; no real id is this large.
+_SOME_ID = 987_654_321_987
+
+
+@register.simple_tag(takes_context=True)
+def pk_url(context, name, pk):
+    """Return the address of URL `name` for the id `pk`: {% url name pk=pk %}, cheaper in a loop.
+
+    The address is reversed once per page, with a stand-in id, and each id is filled in;
+    a post's links on a page of twenty posts cost five reversals instead of a hundred.
+    """
+    key = ("hearth.pk_url", name)
+    parts = context.render_context.get(key)
+    if parts is None:
+        parts = reverse(name, kwargs={"pk": _SOME_ID}).split(str(_SOME_ID))
+        context.render_context[key] = parts
+    if len(parts) != 2:  # the stand-in showed up twice: reverse this one fully
+        return reverse(name, kwargs={"pk": pk})
+    return f"{parts[0]}{int(pk)}{parts[1]}"  # escaped by simple_tag, as {% url %} is
+
+
+@register.simple_tag
+def language_options(current):
+    """Return the language menu's options, each named in its own language, `current` selected."""
+    return _language_options(tuple(code for code, _name in settings.LANGUAGES), current)
+
+
+@functools.lru_cache(maxsize=64)
+def _language_options(codes, current):
+    # The same for every page in one language: built once per language, not per page.
+    return format_html_join(
+        "",
+        '\n          <option value="{}" lang="{}"{}>{}</option>',
+        ((code, code, " selected" if code == current else "", get_language_info(code)["name_local"]) for code in codes),
+    )

@@ -68,13 +68,14 @@ def test_board_index_query_count_does_not_grow_with_boards(
 def test_pinned_query_counts(clients, board, topic, django_assert_num_queries):
     """The exact numbers, so a change that adds a query is noticed and justified."""
     # The page is found on ids alone (the page-order index), then its rows are read by id.
-    # The board's topics are counted by its counter, not its rows.
+    # A board's topics and a topic's posts are counted by their counters, not their rows.
     with django_assert_num_queries(4):  # board, site settings, page ids, page rows
         clients["anonymous"].get(board.get_absolute_url())
-    with django_assert_num_queries(5):  # topic with board, site settings, count, page ids, rows
+    with django_assert_num_queries(4):  # topic with board, site settings, page ids, page rows
         clients["anonymous"].get(topic.get_absolute_url())
-    # A member adds the session, the member row, the boards they moderate, their unread
-    # moderator notices, and the expiry choices of the reply form.
+    # A member adds the session, the member row, the boards they moderate, their own waiting
+    # posts (for the count), their unread moderator notices, and the expiry choices of the
+    # reply form.
     with django_assert_num_queries(10):
         clients["member"].get(topic.get_absolute_url())
 
