@@ -148,7 +148,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept, as on PostgreSQL (DJANGO_CONN_MAX_AGE): opening one and running
+    # the PRAGMAs below cost about 0.7 ms of every request. An idle connection holds no lock
+    # and does not keep the expiry run's final checkpoint from emptying the log.
     DATABASES["default"]["OPTIONS"] = {
         # secure_delete zeroes freed pages, so deleted rows do not linger in the file.
         "init_command": (
