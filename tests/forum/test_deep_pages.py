@@ -66,18 +66,6 @@ def busy_board(board, other_member, new_member, mod):
     return board
 
 
-@pytest.mark.parametrize("per_page", [3, 4])
-@pytest.mark.parametrize("who", ["visitor", "member", "moderator"])
-def test_every_board_page_shows_the_rows_of_the_forward_offset(busy_board, readers, who, per_page, settings):
-    settings.HEARTH = {**settings.HEARTH, "TOPICS_PER_PAGE": per_page}
-    user, client = readers[who]
-    topics = permissions.topics_visible_to(user or AnonymousUser(), busy_board).in_board_order()
-    counts = {"visitor": 17 - 3 - 2, "member": 17 - 2, "moderator": 17}
-    assert topics.count() == counts[who]  # the held and hidden topics are there or not as they should be
-    ends = _check_every_page(client, busy_board.get_absolute_url(), topics, per_page)
-    assert ends == {"front", "back"}
-
-
 @pytest.fixture
 def long_topic(board, other_member, new_member, member, mod):
     """A topic with held replies (new_member's) and hidden ones."""
@@ -92,15 +80,26 @@ def long_topic(board, other_member, new_member, member, mod):
     return topic
 
 
-@pytest.mark.parametrize("per_page", [4, 5])
+# What each kind of page lists, how many rows each reader sees, and the setting of its size.
+KINDS = {
+    "board": ("busy_board", "TOPICS_PER_PAGE", lambda user, board: permissions.topics_visible_to(user, board)
+              .in_board_order(), {"visitor": 17 - 3 - 2, "member": 17 - 2, "moderator": 17}),
+    "topic": ("long_topic", "POSTS_PER_PAGE", lambda user, topic: permissions.posts_visible_to(user, topic)
+              .in_topic_order(), {"visitor": 23 - 6 - 3, "member": 23 - 3, "moderator": 23}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("per_page", [3, 4, 5])
 @pytest.mark.parametrize("who", ["visitor", "member", "moderator"])
-def test_every_topic_page_shows_the_rows_of_the_forward_offset(long_topic, readers, who, per_page, settings):
-    settings.HEARTH = {**settings.HEARTH, "POSTS_PER_PAGE": per_page}
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_page_shows_the_rows_of_the_forward_offset(request, readers, kind, who, per_page, settings):
+    fixture, setting, visible, counts = KINDS[kind]
+    listed = request.getfixturevalue(fixture)
+    settings.HEARTH = {**settings.HEARTH, setting: per_page}
     user, client = readers[who]
-    posts = permissions.posts_visible_to(user or AnonymousUser(), long_topic).in_topic_order()
-    counts = {"visitor": 23 - 6 - 3, "member": 23 - 3, "moderator": 23}
-    assert posts.count() == counts[who]
-    ends = _check_every_page(client, long_topic.get_absolute_url(), posts, per_page)
+    rows = visible(user or AnonymousUser(), listed)
+    assert rows.count() == counts[who]  # the held and hidden rows are there or not as they should be
+    ends = _check_every_page(client, listed.get_absolute_url(), rows, per_page)
     assert ends == {"front", "back"}
 
 
