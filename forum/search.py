@@ -16,6 +16,8 @@ and a query of short terms only is matched in the newest 20,000 posts and topics
 search costs a bounded amount, however common or rare its words (see _newest).
 """
 
+from contextlib import contextmanager
+
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Max, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -61,6 +63,37 @@ def register_sqlite_functions(sender, connection, **kwargs):
     """Give each new SQLite connection `hearth_contains` (connected in ForumConfig.ready)."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("hearth_contains", 2, _contains, deterministic=True)
+
+
+POST_INDEX_DELETE_TRIGGER = "forum_post_fts_delete"  # forum/migrations/0003
+
+
+@contextmanager
+def post_deletions_left_in_index():
+    """Within a transaction on SQLite: the posts deleted here are left in the search index.
+
+    For a bulk deletion that rebuilds the index from the posts left afterwards (the expiry
+    engine, when that costs less than taking each deleted post out). The index's delete
+    trigger is dropped inside the transaction and created again before it ends: SQLite has
+    one writer, so no other connection ever writes without it, and an error rolls the drop
+    back. Until the rebuild, searches still never show a deleted post: every candidate the
+    index gives is checked in the post's own text (_fts), which is gone.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("post_deletions_left_in_index() needs a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                       [POST_INDEX_DELETE_TRIGGER])  # fmt: skip
+        row = cursor.fetchone()
+        if row:
+            cursor.execute(f"DROP TRIGGER {POST_INDEX_DELETE_TRIGGER}")
+    yield
+    if row:
+        with connection.cursor() as cursor:
+            cursor.execute(row[0])
 
 
 class _Contains(Func):

@@ -14,6 +14,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -53,6 +54,10 @@ class Context:
     now: datetime.datetime
     rules: dict[str, RetentionRule]
     boards: list[BoardRetention] = field(default_factory=list)
+    # SQLite: deleted posts are left in the search index, which is rebuilt at the end
+    # (see _rebuild_costs_less); and whether it must be rebuilt (then, or after a killed run).
+    defer_post_index: bool = False
+    post_index_stale: bool = False
 
     @classmethod
     def load(cls, now=None) -> "Context":
@@ -246,7 +251,7 @@ def _delete_topics(part: "Part", ctx: Context, ids: list) -> Counter:
     """Delete due topics with every post in them; board counters follow."""
     from forum import actions as forum_actions
 
-    with transaction.atomic():
+    with transaction.atomic(), _index_deletions(ctx):
         locked = forum_actions.lock_topics(ids)
         still = list(due_topics(ctx).filter(pk__in=among(locked)).values_list("pk", flat=True))
         if not still:
@@ -259,12 +264,37 @@ def _delete_posts(part: "Part", ctx: Context, ids: list) -> Counter:
     """Delete single due posts; their topics are recounted (and go if left empty)."""
     from forum import actions as forum_actions
 
-    with transaction.atomic():
+    with transaction.atomic(), _index_deletions(ctx):
         still = dict(due_posts(ctx).filter(pk__in=among(ids)).values_list("pk", "topic_id"))
         if not still:
             return Counter()
         posts, topics = forum_actions.delete_posts(still, topic_ids=set(still.values()))
     return Counter({"posts": posts, "topics": topics})
+
+
+def _index_deletions(ctx: Context):
+    """Return the context a batch deletes posts in: left in the search index, or taken out."""
+    from forum import search
+
+    return search.post_deletions_left_in_index() if ctx.defer_post_index else nullcontext()
+
+
+def _rebuild_costs_less(ctx: Context) -> bool:
+    """On SQLite, return whether to leave this run's deleted posts in the search index.
+
+    Taking a post out of the index costs about what putting one in does (its text is cut
+    into trigrams either way). When more posts are due than stay, and few enough stay for a
+    rebuild to be short (SQLITE_FTS_REBUILD_ROWS), the index is rebuilt from the posts left
+    at the end of the run instead (bench/expire_bench.py, a million posts, three quarters
+    due: 26 s instead of 37 s). What the run deletes stays in the index until that rebuild,
+    as it stays in the index's old segments until the merge otherwise; a run that stops
+    before it leaves FTS5's merging off (_set_fts_automerge), and the next run rebuilds.
+    """
+    from forum.models import Post
+
+    total = Post.objects.count()
+    due = sum(part.due_counts(ctx).get("posts", 0) for part in REGISTRY[:2])
+    return due >= max(SQLITE_FTS_DEFER_MIN_ROWS, total - due) and total - due <= SQLITE_FTS_REBUILD_ROWS
 
 
 def _topics_within_budget(queryset: QuerySet, batch_size: int) -> list:
@@ -451,8 +481,12 @@ def run(*, now=None, batch_size: int | None = None, progress=None, parts: Iterab
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
         tuned = _sqlite_pragmas({"cache_size": -SQLITE_EXPIRY_CACHE_KIB,
                                  "wal_autocheckpoint": SQLITE_EXPIRY_CHECKPOINT_PAGES})  # fmt: skip
-        _set_fts_automerge(0)
+        # Merging left at 0 means a run ended before its index was rebuilt or merged.
+        ctx.post_index_stale = 0 in _set_fts_automerge(0)
+        ctx.defer_post_index = parts is None and _rebuild_costs_less(ctx)
+        ctx.post_index_stale |= ctx.defer_post_index
     deleted = Counter({label: 0 for label in LABELS})
+    settled = tuned is None
     try:
         for part in parts if parts is not None else REGISTRY:
             started, rows, longest, batches = time.monotonic(), 0, 0.0, 0
@@ -482,12 +516,14 @@ def run(*, now=None, batch_size: int | None = None, progress=None, parts: Iterab
                 entry[2] = max(entry[2], longest)
                 entry[3] += batches
         began = time.monotonic()
-        purged = purge_search_index()
+        purged = purge_search_index(rebuild={"forum_post_fts"} if ctx.post_index_stale else set())
+        settled = True
         if stats is not None and purged:
             stats["search index"] = [0, time.monotonic() - began, 0.0, purged]
     finally:
         if tuned is not None:
-            _set_fts_automerge(SQLITE_FTS_AUTOMERGE)
+            if settled:  # else merging stays off: the next run sees it and rebuilds the index
+                _set_fts_automerge(SQLITE_FTS_AUTOMERGE)
             _sqlite_pragmas(tuned)
     if not flush_deleted_pages():
         logger.warning(
@@ -525,12 +561,13 @@ SQLITE_FTS_MERGE_PAGES = 500  # pages written per merge step: each step is a sho
 # to index (300,000 posts: about 1.5 s here), while a merge rewrites every deletion marker
 # too (after a million posts expired: 8.6 s, in short steps).
 SQLITE_FTS_REBUILD_ROWS = 300_000
+SQLITE_FTS_DEFER_MIN_ROWS = 10_000  # fewer due: each deleted post is taken out of the index
 
 
 SQLITE_FTS_AUTOMERGE = 4  # FTS5's own default
 
 
-def _set_fts_automerge(value: int) -> None:
+def _set_fts_automerge(value: int) -> list[int]:
     """Set how eagerly each FTS5 index merges its segments after a write (0: never).
 
     Every batch writes a segment of deletion markers, and FTS5 merged them after each write
@@ -540,10 +577,15 @@ def _set_fts_automerge(value: int) -> None:
     is set back when it ends. A killed run leaves it at 0 until the next one: members'
     posts then add small segments, which FTS5 still merges once there are 16 of a size.
     """
+    previous = []
     with connection.cursor() as cursor:
         for name, _content in _fts5_tables(cursor):
             table = connection.ops.quote_name(name)
+            cursor.execute(f"SELECT v FROM {connection.ops.quote_name(name + '_config')} WHERE k = 'automerge'")
+            row = cursor.fetchone()
+            previous.append(int(row[0]) if row else SQLITE_FTS_AUTOMERGE)
             cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', %s)", [value])
+    return previous
 
 
 def _fts5_tables(cursor) -> list[tuple[str, str | None]]:
@@ -562,7 +604,7 @@ def _total_changes(cursor) -> int:
     return cursor.fetchone()[0]
 
 
-def purge_search_index() -> int:
+def purge_search_index(rebuild: set[str] = frozenset()) -> int:
     """On SQLite, rewrite each full-text index so that no deleted text is left in it.
 
     FTS5 (as in SQLite 3.40) removes a row from an index by writing a deletion marker: the
@@ -581,6 +623,11 @@ def purge_search_index() -> int:
     with connection.cursor() as cursor:
         for name, content in _fts5_tables(cursor):
             table = connection.ops.quote_name(name)
+            if name in rebuild:  # it still lists deleted rows: only a rebuild takes them out
+                with transaction.atomic():
+                    cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+                rewritten += 1
+                continue
             if content and _few_rows(cursor, content):
                 with transaction.atomic():
                     before = _total_changes(cursor)

@@ -77,3 +77,76 @@ def test_a_killed_run_leaves_merging_off_until_the_next_run(board, member):
     assert {p.body for p in search(member, "meanwhile")["posts"]} == {"written meanwhile"}
     engine.run()
     assert _config("automerge") == engine.SQLITE_FTS_AUTOMERGE
+
+
+def _index_matches_posts():
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("INSERT INTO forum_post_fts(forum_post_fts, rank) VALUES ('integrity-check', 1)")
+        except Exception:  # noqa: BLE001 - SQLite reports a mismatch as a corrupt index
+            return False
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'forum_post_fts_delete'")
+        assert cursor.fetchone()[0] == 1, "the delete trigger is always there outside a batch"
+    return True
+
+
+@pytest.fixture
+def mostly_due(board, member, monkeypatch):
+    """Posts of which more are due than stay: a run leaves them in the index, then rebuilds it."""
+    import datetime
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(engine, "SQLITE_FTS_DEFER_MIN_ROWS", 1)
+    past = timezone.now() - datetime.timedelta(minutes=1)
+    topic = actions.create_topic(board, author=member, title="t", body="stays here")
+    for n in range(12):
+        actions.create_reply(topic, author=member, body=f"ephemeral {n:02d}", expires_at=past)
+    actions.create_reply(topic, author=member, body="also stays")
+    return topic
+
+
+def test_a_run_may_leave_deleted_posts_in_the_index_and_rebuild_it(mostly_due, member, monkeypatch):
+    from forum import search as search_module
+
+    entered = []
+    real = search_module.post_deletions_left_in_index
+
+    def spy():
+        entered.append(True)
+        return real()
+
+    monkeypatch.setattr(search_module, "post_deletions_left_in_index", spy)
+    assert engine.run(batch_size=5)["posts"] == 12
+    assert entered, "the deletions were left in the index"
+    assert _index_matches_posts()
+    assert {p.body for p in search(member, "stays")["posts"]} == {"stays here", "also stays"}
+    assert search(member, "ephemeral")["posts"] == []
+    assert _config("automerge") == engine.SQLITE_FTS_AUTOMERGE
+
+
+def test_a_run_stopped_before_its_rebuild_is_finished_by_the_next(mostly_due, member, monkeypatch):
+    from forum import actions as forum_actions
+
+    real, calls = forum_actions.delete_posts, []
+
+    def fail_on_the_second_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(forum_actions, "delete_posts", fail_on_the_second_batch)
+    with pytest.raises(RuntimeError):
+        engine.run(batch_size=5)
+    # The first batch's posts are gone and still listed: the index is behind, and says so.
+    assert not _index_matches_posts()
+    assert _config("automerge") == 0
+    # Searches meanwhile find what stays and nothing deleted (the due posts are past their end).
+    assert {p.body for p in search(member, "stays")["posts"]} == {"stays here", "also stays"}
+    assert search(member, "ephemeral")["posts"] == []
+    monkeypatch.setattr(forum_actions, "delete_posts", real)
+    engine.run()
+    assert _index_matches_posts()
+    assert _config("automerge") == engine.SQLITE_FTS_AUTOMERGE
+    assert search(member, "ephemeral")["posts"] == []
