@@ -293,12 +293,9 @@ def delete_topics(topic_ids) -> tuple[int, int]:
             share[0] += 1
             share[1] += post_count
     Topic.objects.filter(pk__in=among(ids)).update(last_post=None)
-    # Report cases about these topics or their posts go with them (what a cascade would do),
-    # then the posts go in one statement: the ORM's cascade would first fetch every post id.
-    from_posts = Post.objects.filter(topic_id__in=among(ids)).values("pk")
-    for related in Post._meta.related_objects:
-        if related.on_delete is models.CASCADE:
-            related.related_model._base_manager.filter(**{f"{related.field.name}__in": from_posts}).delete()
+    # What the posts take along goes first, then the posts in one statement: the ORM's
+    # cascade would first fetch every post id.
+    _delete_what_posts_take_along(Post.objects.filter(topic_id__in=among(ids)).values("pk"))
     table = connection.ops.quote_name(Post._meta.db_table)
     condition, params = _among("topic_id", ids)
     if connection.vendor == "sqlite":
@@ -314,6 +311,22 @@ def delete_topics(topic_ids) -> tuple[int, int]:
     return len(ids), posts
 
 
+def _delete_what_posts_take_along(posts) -> None:
+    """Delete the rows the ORM's cascade would take along with `posts` (ids, or a subquery).
+
+    Report cases about the posts, with their reports. A topic's newest-post key is left to
+    the caller, who empties or recounts it before the transaction ends (the key is deferred).
+    """
+    for related in Post._meta.get_fields(include_hidden=True):
+        if not (related.auto_created and not related.concrete and related.one_to_many):
+            continue
+        if related.field is Topic._meta.get_field("last_post"):
+            continue
+        if related.on_delete is not models.CASCADE:
+            raise NotImplementedError(f"{related} needs a rule for bulk deletion of posts")
+        related.related_model._base_manager.filter(**{f"{related.field.name}__in": posts}).delete()
+
+
 def _delete_post_rows(post_ids) -> int:
     """Delete posts by id in one statement, taking along what the ORM's cascade would.
 
@@ -327,15 +340,7 @@ def _delete_post_rows(post_ids) -> int:
     ids = sorted(set(post_ids))
     if not ids:
         return 0
-    for related in Post._meta.get_fields(include_hidden=True):
-        if not (related.auto_created and not related.concrete and related.one_to_many):
-            continue
-        if related.field is Topic._meta.get_field("last_post"):
-            continue  # the caller recounts the topics before the transaction ends (the key is deferred)
-        if related.on_delete is not models.CASCADE:
-            raise NotImplementedError(f"{related} needs a rule for bulk deletion of posts")
-        # Report cases about these posts, with their reports.
-        related.related_model._base_manager.filter(**{f"{related.field.name}__in": among(ids)}).delete()
+    _delete_what_posts_take_along(among(ids))
     condition, params = _among("id", ids)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {connection.ops.quote_name(Post._meta.db_table)} WHERE {condition}", params)
