@@ -292,9 +292,11 @@ def _rebuild_costs_less(ctx: Context) -> bool:
     """
     from forum.models import Post
 
-    total = Post.objects.count()
     due = sum(part.due_counts(ctx).get("posts", 0) for part in REGISTRY[:2])
-    return due >= max(SQLITE_FTS_DEFER_MIN_ROWS, total - due) and total - due <= SQLITE_FTS_REBUILD_ROWS
+    if due < SQLITE_FTS_DEFER_MIN_ROWS:  # most runs: the posts are not counted at all
+        return False
+    staying = Post.objects.count() - due
+    return due >= staying and staying <= SQLITE_FTS_REBUILD_ROWS
 
 
 def _topics_within_budget(queryset: QuerySet, batch_size: int) -> list:
@@ -383,7 +385,6 @@ REGISTRY: list[Part] = [
          pick_with_context=_pick_idle_sessions, count=_count_idle_sessions,
          title=_("sessions past the idle sign-out time")),
 ]  # fmt: skip
-PARTS = REGISTRY  # the name earlier code used
 LABELS = list(dict.fromkeys(["topics", "posts", *(part.label for part in REGISTRY)]))
 
 
@@ -562,8 +563,6 @@ SQLITE_FTS_MERGE_PAGES = 500  # pages written per merge step: each step is a sho
 # too (after a million posts expired: 8.6 s, in short steps).
 SQLITE_FTS_REBUILD_ROWS = 300_000
 SQLITE_FTS_DEFER_MIN_ROWS = 10_000  # fewer due: each deleted post is taken out of the index
-
-
 SQLITE_FTS_AUTOMERGE = 4  # FTS5's own default
 
 
@@ -581,11 +580,16 @@ def _set_fts_automerge(value: int) -> list[int]:
     with connection.cursor() as cursor:
         for name, _content in _fts5_tables(cursor):
             table = connection.ops.quote_name(name)
-            cursor.execute(f"SELECT v FROM {connection.ops.quote_name(name + '_config')} WHERE k = 'automerge'")
-            row = cursor.fetchone()
-            previous.append(int(row[0]) if row else SQLITE_FTS_AUTOMERGE)
+            previous.append(_fts_setting(cursor, name, "automerge", SQLITE_FTS_AUTOMERGE))
             cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', %s)", [value])
     return previous
+
+
+def _fts_setting(cursor, name: str, key: str, default: int) -> int:
+    """Return a setting of the FTS5 table `name` (its default when never set)."""
+    cursor.execute(f"SELECT v FROM {connection.ops.quote_name(name + '_config')} WHERE k = %s", [key])
+    row = cursor.fetchone()
+    return int(row[0]) if row else default
 
 
 def _fts5_tables(cursor) -> list[tuple[str, str | None]]:
@@ -609,13 +613,14 @@ def purge_search_index(rebuild: set[str] = frozenset()) -> int:
 
     FTS5 (as in SQLite 3.40) removes a row from an index by writing a deletion marker: the
     row's terms (trigrams: enough to piece much of the text together again) stay in the
-    older segment until a merge rewrites it. Merging every segment into one applies the markers,
-    and secure_delete zeroes the pages the old segments leave. An index that is one segment
-    already has nothing to purge and costs one statement; otherwise the whole index is
-    rewritten, in steps of SQLITE_FTS_MERGE_PAGES pages, each its own short transaction (or,
-    with up to SQLITE_FTS_REBUILD_ROWS rows left, rebuilt from them in one). Run on every pass, this bounds how long
-    what members and moderators delete stays readable in the index too. Return the number of
-    indexes rewritten.
+    older segment until a merge rewrites it. Merging every segment into one applies the
+    markers, and secure_delete zeroes the pages the old segments leave. An index that is one
+    segment already has nothing to purge and costs one statement; otherwise the whole index
+    is rewritten, in steps of SQLITE_FTS_MERGE_PAGES pages, each its own short transaction
+    (or, with up to SQLITE_FTS_REBUILD_ROWS rows left, rebuilt from them in one). The tables
+    in `rebuild` still list rows that are gone (the run left them there) and are rebuilt.
+    Run on every pass, this bounds how long what members and moderators delete stays
+    readable in the index too. Return the number of indexes rewritten.
     """
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         return 0
@@ -644,8 +649,7 @@ def purge_search_index(rebuild: set[str] = frozenset()) -> int:
             quote = connection.ops.quote_name
             cursor.execute(f"SELECT count(*) FROM {quote(name + '_data')}")
             budget = 2 * cursor.fetchone()[0] // SQLITE_FTS_MERGE_PAGES + 10
-            cursor.execute(f"SELECT v FROM {quote(name + '_config')} WHERE k = 'usermerge'")
-            usermerge = (cursor.fetchone() or [4])[0]
+            usermerge = _fts_setting(cursor, name, "usermerge", 4)
             pages, steps = -SQLITE_FTS_MERGE_PAGES, 0
             try:
                 while steps < budget:
@@ -664,7 +668,7 @@ def purge_search_index(rebuild: set[str] = frozenset()) -> int:
                     logger.warning("The search index %s was not merged to the end; the next run tries again.", name)
             finally:
                 if steps:
-                    cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('usermerge', %s)", [int(usermerge)])
+                    cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('usermerge', %s)", [usermerge])
             rewritten += steps > 0
     return rewritten
 

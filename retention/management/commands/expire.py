@@ -39,13 +39,13 @@ class Command(BaseCommand):
                quiet_when_idle=False, verbosity=1, **options):  # fmt: skip
         self.verbosity = verbosity
         if not loop:
-            self.once(dry_run=dry_run, batch_size=batch_size and max(1, batch_size), pause=pause,
+            self.once(dry_run=dry_run, batch_size=batch_size, pause=pause,
                       quiet_when_idle=quiet_when_idle)  # fmt: skip
             return
         parent = os.getppid()
         while True:
             try:
-                self.once(dry_run=dry_run, batch_size=batch_size and max(1, batch_size), pause=pause,
+                self.once(dry_run=dry_run, batch_size=batch_size, pause=pause,
                           quiet_when_idle=quiet_when_idle)  # fmt: skip
             except Exception:  # noqa: BLE001 - one failed run must not stop the schedule
                 self.stderr.write(_("expire: this run failed; the next one tries again.") + "\n"
