@@ -202,19 +202,6 @@ def test_a_backlog_goes_batch_by_batch_and_the_counters_are_right_after_every_ba
     assert_counters_match_a_recount()
 
 
-def test_a_reply_to_a_due_topic_after_its_batch_was_picked_keeps_it(board, member, other_member):
-    topic = forum_actions.create_topic(board, author=member, title="t", body="b")
-    with at(91):
-        ctx = engine.Context.load()
-        part = next(p for p in engine.REGISTRY if p.due is engine.due_topics)
-        picked = part.next_batch(ctx, 100)
-        assert picked == [topic.pk]
-        with at(91, hours=1):
-            forum_actions.create_reply(topic, author=other_member, body="still here")
-        assert not part.delete(part, ctx, picked)
-    assert topic.posts.count() == 2
-
-
 # Reports, logs, warnings --------------------------------------------------------------
 
 
