@@ -14,18 +14,34 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
+def _clear_cache(monkeypatch):
+    """Rate-limit counters live in the cache, the site settings in a copy: every test starts with neither.
+
+    Within a test the copy is read again only after a save (a slow machine would otherwise
+    make query counts depend on time); tests/accounts/test_site_settings.py tests its age.
+    """
     from django.core.cache import cache
 
+    from accounts import models as account_models
+
+    monkeypatch.setattr(account_models, "SETTINGS_FRESH_SECONDS", float("inf"))
     cache.clear()
+    SiteSettings.forget()  # a copy read in an earlier test, whose changes were rolled back
     yield
     cache.clear()
+    SiteSettings.forget()
 
 
 @pytest.fixture
 def site(db):
-    return SiteSettings.load()
+    """The settings row, made in the test's transaction and taken as committed.
+
+    (The test's transaction is never committed: until forgotten, the process would read the
+    row afresh at every load, as it does after any change still open.)
+    """
+    row = SiteSettings.load()
+    SiteSettings.forget()
+    return row
 
 
 @pytest.fixture
