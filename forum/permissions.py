@@ -161,9 +161,13 @@ def can_reply(user, topic, site=None) -> bool:
     return True
 
 
+def _is_own(user, post) -> bool:
+    return roles.is_member(user) and post.author_id == user.pk
+
+
 def check_edit_post(user, post, site=None) -> None:
     check_view_post(user, post, site)
-    if not roles.is_member(user) or post.author_id != user.pk:
+    if not _is_own(user, post):
         raise PermissionDenied(_("You can only edit your own posts."))
     roles.check_can_participate(user)
     if post.topic.locked:
@@ -173,6 +177,8 @@ def check_edit_post(user, post, site=None) -> None:
 
 
 def can_edit_post(user, post, site=None) -> bool:
+    if not _is_own(user, post):
+        return False  # the common answer on a topic page, without check_edit_post's exception
     try:
         check_edit_post(user, post, site)
     except (PermissionDenied, Http404):
@@ -183,11 +189,13 @@ def can_edit_post(user, post, site=None) -> bool:
 def check_delete_post(user, post, site=None) -> None:
     """Members may always delete their own posts: it is their data."""
     check_view_post(user, post, site)
-    if not roles.is_member(user) or post.author_id != user.pk:
+    if not _is_own(user, post):
         raise PermissionDenied(_("You can only delete your own posts."))
 
 
 def can_delete_post(user, post, site=None) -> bool:
+    if not _is_own(user, post):
+        return False  # as in can_edit_post
     try:
         check_delete_post(user, post, site)
     except (PermissionDenied, Http404):

@@ -111,6 +111,8 @@ def check_report(user, target) -> None:
 
 
 def can_report(user, target) -> bool:
+    if not roles.is_member(user):
+        return False  # a visitor, on every post of a page: without check_report's exception
     try:
         check_report(user, target)
     except PermissionDenied:
