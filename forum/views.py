@@ -28,7 +28,11 @@ class _Pages(Paginator):
     order, so the last page costs what the first one does and the middle page is the
     dearest. The order of `queryset` must be total (it ends with the id), so that both ends
     agree on every row; `count`, when given (a counter), must be what the queryset counts.
+    A page within NEAR_ROWS of its end is read in one query, joined rows and all: skipping
+    that few rows costs less than a second query.
     """
+
+    NEAR_ROWS = 40
 
     def __init__(self, queryset, per_page, *, count=None):
         if not queryset.ordered:
@@ -48,7 +52,14 @@ class _Pages(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         after = self.count - top  # rows after this page
-        if after < bottom:
+        backwards = after < bottom
+        if min(bottom, after) <= self.NEAR_ROWS:
+            if backwards:
+                rows = list(self.rows.reverse()[after : self.count - bottom])[::-1]
+            else:
+                rows = list(self.rows[bottom:top])
+            return self._get_page(rows, number, self)
+        if backwards:
             ids = list(self.object_list.reverse()[after : self.count - bottom])[::-1]
         else:
             ids = list(self.object_list[bottom:top])

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from forum import actions, permissions
 from forum.models import Status, Topic
+from forum.views import _Pages
 
 pytestmark = pytest.mark.django_db
 
@@ -89,10 +90,14 @@ KINDS = {
 }  # fmt: skip
 
 
+@pytest.mark.parametrize("near", [-1, 4, None], ids=["all found on ids", "some read at once", "as set"])
 @pytest.mark.parametrize("per_page", [3, 4, 5])
 @pytest.mark.parametrize("who", ["visitor", "member", "moderator"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_page_shows_the_rows_of_the_forward_offset(request, readers, kind, who, per_page, settings):
+def test_every_page_shows_the_rows_of_the_forward_offset(request, readers, kind, who, per_page, near, settings,
+                                                          monkeypatch):  # fmt: skip
+    if near is not None:  # how far from an end a page is still read in one query (_Pages)
+        monkeypatch.setattr(_Pages, "NEAR_ROWS", near)
     fixture, setting, visible, counts = KINDS[kind]
     listed = request.getfixturevalue(fixture)
     settings.HEARTH = {**settings.HEARTH, setting: per_page}

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from forum import actions
+from forum.views import _Pages
 
 pytestmark = pytest.mark.django_db
 
@@ -65,19 +66,26 @@ def test_board_index_query_count_does_not_grow_with_boards(
         clients[who].get("/")
 
 
-def test_pinned_query_counts(clients, board, topic, django_assert_num_queries):
+def test_pinned_query_counts(clients, board, topic, django_assert_num_queries, monkeypatch):
     """The exact numbers, so a change that adds a query is noticed and justified."""
-    # The page is found on ids alone (the page-order index), then its rows are read by id.
+    # A page near an end is read in one query; a deep page is found on ids alone (the
+    # page-order index), then its rows are read by id: one query more.
     # A board's topics and a topic's posts are counted by their counters, not their rows.
     # The site settings were read by an earlier page of this process (SiteSettings.load).
-    with django_assert_num_queries(3):  # board, page ids, page rows
+    with django_assert_num_queries(2):  # board, page
         clients["anonymous"].get(board.get_absolute_url())
-    with django_assert_num_queries(3):  # topic with board, page ids, page rows
+    with django_assert_num_queries(2):  # topic with board, page
         clients["anonymous"].get(topic.get_absolute_url())
+    with monkeypatch.context() as patch:
+        patch.setattr(_Pages, "NEAR_ROWS", -1)  # every page found as a deep one is
+        with django_assert_num_queries(3):  # board, page ids, page rows
+            clients["anonymous"].get(board.get_absolute_url())
+        with django_assert_num_queries(3):  # topic with board, page ids, page rows
+            clients["anonymous"].get(topic.get_absolute_url())
     # A member adds the session, the member row, the boards they moderate, their own waiting
     # posts (for the count), their unread moderator notices, and the expiry choices of the
     # reply form.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         clients["member"].get(topic.get_absolute_url())
 
 

@@ -121,6 +121,19 @@ def test_every_query_of_the_page_uses_an_index(pages, page):
         assert not found, json.dumps(found, indent=1)
 
 
+@pytest.mark.parametrize("page", ["board page", "board, last page", "topic, middle page", "topic, last page"])
+def test_every_query_of_a_deep_page_uses_an_index(pages, page, monkeypatch):
+    """Far from both ends a page is found on ids, then its rows read by id (forum.views._Pages)."""
+    from forum.views import _Pages
+
+    monkeypatch.setattr(_Pages, "NEAR_ROWS", -1)
+    urls, member_client, anonymous, moderator = pages
+    url, method, data = urls[page]
+    for client in [member_client, anonymous, moderator]:
+        found = _unindexed(client, url, method, data)
+        assert not found, json.dumps(found, indent=1)
+
+
 @pytest.mark.parametrize("page", ["board, last page", "topic, last page"])
 def test_a_page_in_the_second_half_reads_the_page_order_index_backwards(pages, page):
     urls, member_client, anonymous, moderator = pages
