@@ -7,11 +7,14 @@ templates' markup. format_html escapes every value but a post's HTML (nh3's outp
 Post.html) and the pieces it built itself; the words are translated once per list.
 """
 
+import functools
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 
-from accounts.templatetags.hearth import coarse_since, number, pk_url_maker, pseudonym
+from accounts.templatetags.hearth import SOME_ID, coarse_since, number, pk_url_maker, pseudonym
 from moderation.permissions import can_report
 
 from ..models import Status
@@ -19,16 +22,35 @@ from ..models import Status
 register = template.Library()
 
 
-def _status_badge(status, words):
-    if status == Status.HELD:
-        return format_html(' <span class="badge badge-waiting">{}</span>', words["held"])
-    if status == Status.HIDDEN:
-        return format_html(' <span class="badge badge-hidden">{}</span>', words["hidden"])
-    return ""
+def _badges():
+    """Return the status badges, by status: the same on every row, so made once per list."""
+    return {
+        Status.VISIBLE: "",
+        Status.HELD: format_html(' <span class="badge badge-waiting">{}</span>', gettext("Waiting for a moderator")),
+        Status.HIDDEN: format_html(' <span class="badge badge-hidden">{}</span>', gettext("Hidden")),
+    }
 
 
-def _status_words():
-    return {"held": gettext("Waiting for a moderator"), "hidden": gettext("Hidden")}
+def _link_maker(name, text):
+    """Return a function of an id that gives the link to URL `name` for it, worded `text`.
+
+    format_html writes the link once, with a stand-in id, and each id (an int: nothing to
+    escape) takes its place.
+    """
+    return _link_maker_for(pk_url_maker(name), text)
+
+
+@functools.lru_cache(maxsize=256)
+def _link_maker_for(url, text):
+    # One per URL and wording (so per language), as pk_url_maker's addresses are per URL.
+    before, after = format_html('<a href="{}">{}</a>', url(SOME_ID), text).split(str(SOME_ID))
+    return lambda pk: SafeString(f"{before}{int(pk)}{after}")
+
+
+def _join(pieces, between=""):
+    """Join pieces of markup that are all safe already (each made by format_html)."""
+    assert all(isinstance(piece, SafeData) for piece in pieces)
+    return SafeString(between.join(pieces))
 
 
 @register.simple_tag(takes_context=True)
@@ -40,41 +62,35 @@ def post_items(context, posts):
     """
     user = context["user"]
     can_moderate = context.get("can_moderate", False)
-    words = {
-        **_status_words(),
-        "by_moderator": gettext("Edited by a moderator"),
-        "edited": gettext("Edited"),
-        "edit": gettext("Edit"),
-        "delete": gettext("Delete"),
-        "report_post": gettext("Report post"),
-        "report_author": gettext("Report member"),
-        "moderate": gettext("Moderate"),
+    list_ = {
+        "badges": _badges(),
+        "by_moderator": format_html('<span class="meta">{}</span>', gettext("Edited by a moderator")),
+        "edited": format_html('<span class="meta">{}</span>', gettext("Edited")),
+        "edit": _link_maker("forum:post_edit", gettext("Edit")),
+        "delete": _link_maker("forum:post_delete", gettext("Delete")),
+        "report_post": _link_maker("reports:report_post", gettext("Report post")),
+        "report_author": _link_maker("reports:report_author", gettext("Report member")),
+        "moderate": _link_maker("moderation:post_tools", gettext("Moderate")) if can_moderate else None,
     }
-    urls = {
-        name: pk_url_maker(f"{namespace}:{name}")
-        for namespace, name in [("forum", "post_edit"), ("forum", "post_delete"), ("reports", "report_post"),
-                                ("reports", "report_author"), ("moderation", "post_tools")]
-    }  # fmt: skip
-    link = '<a href="{}">{}</a>'
-    return format_html_join("", "{}", ((_post_item(post, user, can_moderate, words, urls, link),) for post in posts))
+    return _join([_post_item(post, user, list_) for post in posts])
 
 
-def _post_item(post, user, can_moderate, words, urls, link):
+def _post_item(post, user, list_):
     footer = []
     if post.edited_by_moderator:
-        footer.append(format_html('<span class="meta">{}</span>', words["by_moderator"]))
+        footer.append(list_["by_moderator"])
     elif post.edited_at:
-        footer.append(format_html('<span class="meta">{}</span>', words["edited"]))
+        footer.append(list_["edited"])
     if post.can_edit:
-        footer.append(format_html(link, urls["post_edit"](post.pk), words["edit"]))
+        footer.append(list_["edit"](post.pk))
     if post.can_delete:
-        footer.append(format_html(link, urls["post_delete"](post.pk), words["delete"]))
+        footer.append(list_["delete"](post.pk))
     if can_report(user, post):
-        footer.append(format_html(link, urls["report_post"](post.pk), words["report_post"]))
+        footer.append(list_["report_post"](post.pk))
         if post.author_id is not None:
-            footer.append(format_html(link, urls["report_author"](post.pk), words["report_author"]))
-    if can_moderate:
-        footer.append(format_html(link, urls["post_tools"](post.pk), words["moderate"]))
+            footer.append(list_["report_author"](post.pk))
+    if list_["moderate"]:
+        footer.append(list_["moderate"](post.pk))
     return format_html(
         """
   <li class="post{}" id="post-{}">
@@ -93,28 +109,29 @@ def _post_item(post, user, can_moderate, words, urls, link):
         post.pk,
         pseudonym(post.author),
         coarse_since(post.created_at),
-        _status_badge(post.status, words),
+        list_["badges"][post.status],
         post.html,
-        format_html_join("\n        ", "{}", ((piece,) for piece in footer)),
+        _join(footer, "\n        "),
     )
 
 
 @register.simple_tag
 def topic_rows(topics):
     """Return the <tr> of each topic of `topics` (forum/board_detail.html's table)."""
-    words = {**_status_words(), "pinned": gettext("Pinned"), "locked": gettext("Locked")}
-    # One sentence for translators, its pseudonym put in by format_html.
-    before, _placeholder, after = gettext("by %(author)s").partition("%(author)s")
-    topic_url = pk_url_maker("forum:topic_detail")
-    return format_html_join("", "{}", ((_topic_row(topic, words, before, after, topic_url),) for topic in topics))
+    list_ = {
+        "badges": _badges(),
+        "pinned": format_html('<span class="badge">{}</span>', gettext("Pinned")),
+        "locked": format_html('<span class="badge">{}</span>', gettext("Locked")),
+        # One sentence for translators, its pseudonym put in by format_html.
+        "by": gettext("by %(author)s").partition("%(author)s"),
+        "url": pk_url_maker("forum:topic_detail"),
+    }
+    return _join([_topic_row(topic, list_) for topic in topics])
 
 
-def _topic_row(topic, words, before, after, topic_url):
-    badges = []
-    if topic.pinned:
-        badges.append(format_html('<span class="badge">{}</span>', words["pinned"]))
-    if topic.locked:
-        badges.append(format_html('<span class="badge">{}</span>', words["locked"]))
+def _topic_row(topic, list_):
+    badges = [list_[flag] for flag in ("pinned", "locked") if getattr(topic, flag)]
+    before, _placeholder, after = list_["by"]
     return format_html(
         """
     <tr class="topic{}">
@@ -127,9 +144,9 @@ def _topic_row(topic, words, before, after, topic_url):
       <td>{}</td>
     </tr>""",
         " pinned" if topic.pinned else "",
-        format_html_join(" ", "{}", ((badge,) for badge in badges)),
-        _status_badge(topic.status, words),
-        topic_url(topic.pk),
+        _join(badges, " "),
+        list_["badges"][topic.status],
+        list_["url"](topic.pk),
         topic.display_title,
         before,
         pseudonym(topic.author),
