@@ -48,7 +48,7 @@ def test_defaults_are_sqlite_and_the_database_cache(tmp_path):
     result = _run("-c", f"import django; django.setup(); {code}",
                   DJANGO_SECRET_KEY="x" * 60, HEARTH_VAR_DIR=str(tmp_path))  # fmt: skip
     lines = result.stdout.split()
-    assert lines[:2] == ["django.db.backends.sqlite3", "django.core.cache.backends.db.DatabaseCache"]
+    assert lines[:2] == ["config.sqlite", "django.core.cache.backends.db.DatabaseCache"]
     assert lines[2:] == ["False", "True", "True"]
 
 

@@ -148,6 +148,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers queued by the kernel (config/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     # Connections are kept, as on PostgreSQL (DJANGO_CONN_MAX_AGE): opening one and running
     # the PRAGMAs below cost about 0.7 ms of every request. An idle connection holds no lock
     # and does not keep the expiry run's final checkpoint from emptying the log.

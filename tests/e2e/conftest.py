@@ -58,7 +58,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     settings = connections["default"].settings_dict
     folder = None
-    if settings["ENGINE"] == "django.db.backends.sqlite3" and not settings["TEST"].get("NAME"):
+    if settings["ENGINE"] == "config.sqlite" and not settings["TEST"].get("NAME"):
         folder = tempfile.mkdtemp(prefix="hearth-e2e-")
         settings["TEST"]["NAME"] = os.path.join(folder, "e2e.sqlite3")
     yield
