@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import LazyObject, cached_property
 from django.utils.translation import gettext as _
@@ -189,15 +190,17 @@ def topic_create(request, pk):
     permissions.check_start_topic(request.user, board, request.site)
     form = TopicForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.is_allowed(request, "post"):
+        with transaction.atomic():  # one write, as in reply_create
+            allowed = ratelimit.is_allowed(request, "post")
+            topic = allowed and actions.create_topic(
+                board,
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                expires_at=form.expires_at(),
+            )
+        if not allowed:
             return ratelimit.too_many_requests(request)
-        topic = actions.create_topic(
-            board,
-            author=request.user,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            expires_at=form.expires_at(),
-        )
         _held_notice(request, topic.status)
         return redirect(topic)
     return render(request, "forum/topic_form.html", {"board": board, "form": form})
@@ -210,11 +213,16 @@ def reply_create(request, pk):
     permissions.check_reply(request.user, topic, request.site)
     form = PostForm(request.POST or None, board=topic.board)
     if request.method == "POST" and form.is_valid():
-        if not ratelimit.is_allowed(request, "post"):
+        # The rate limit's counters (where the cache is the database) and the reply are
+        # written in one transaction: SQLite lets one transaction write at a time, and a
+        # reply waits its turn once, not twice. A reply that fails is not counted either.
+        with transaction.atomic():
+            allowed = ratelimit.is_allowed(request, "post")
+            post = allowed and actions.create_reply(
+                topic, author=request.user, body=form.cleaned_data["body"], expires_at=form.expires_at()
+            )
+        if not allowed:
             return ratelimit.too_many_requests(request)
-        post = actions.create_reply(
-            topic, author=request.user, body=form.cleaned_data["body"], expires_at=form.expires_at()
-        )
         _held_notice(request, post.status)
         return redirect(post)
     return render(
