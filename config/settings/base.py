@@ -181,6 +181,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: shared between workers (rate limits live here). The database by default,
 # Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "hearth_cache",
+    # Past 300 entries (Django's default) every write deleted a third of the live entries:
+    # with a few hundred members active, rate-limit counters vanished. Expired entries are
+    # deleted by the expiry run (retention.engine.purge_expired_cache_entries).
+    "OPTIONS": {"MAX_ENTRIES": 200_000},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -190,12 +198,7 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "hearth_cache",
-        }
-    }
+    CACHES = {"default": DATABASE_CACHE}
 
 # Sessions: in the database (shared by every worker), closed at logout, 14 days at most;
 # the stored end is rounded up to the hour (accounts/sessions.py).

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts import ratelimit
 from forum import actions
 from forum.models import Post
+from config.settings import base as base_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def database_cache(settings):
     """The default set-up's cache (the tests' own is in memory)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                                   "LOCATION": "hearth_cache"}}  # fmt: skip
+    settings.CACHES = {"default": base_settings.DATABASE_CACHE}
     call_command("createcachetable", verbosity=0)
 
 

@@ -19,6 +19,7 @@ from moderation import actions as moderation_actions
 from moderation.models import Case, LogEntry, Reason
 from retention import engine
 from retention.models import BoardRetention, Kind, Measure, RetentionRule
+from config.settings import base as base_settings
 
 pytestmark = pytest.mark.django_db
 START = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.UTC)
@@ -227,3 +228,34 @@ def test_expiring_reported_topics_takes_their_report_cases_along(at_start, board
     with later(100):
         expire()
     assert not Topic.objects.exists() and not Case.objects.exists()
+
+
+@pytest.fixture
+def database_cache(settings):
+    """The default set-up's cache, in the database (the tests' own is in memory)."""
+    settings.CACHES = {"default": base_settings.DATABASE_CACHE}
+    call_command("createcachetable", verbosity=0)
+    from django.core.cache import cache
+
+    return cache
+
+
+def test_the_run_deletes_rate_limit_counters_past_their_window_and_keeps_live_ones(database_cache):
+    from django.db import connection
+
+    with later(0):
+        database_cache.set("counter:ended", [1.0], 60)
+        database_cache.set("counter:live", [1.0], 3600)
+    with later(0, hours=0.5 / 60 + 0.5):  # half an hour on: one window ended, one runs
+        expire()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM hearth_cache")
+            keys = [row[0] for row in cursor.fetchall()]
+        assert keys == [":1:counter:live"]  # the row itself is gone, not just unread
+        assert database_cache.get("counter:live") == [1.0]
+
+
+def test_live_rate_limit_counters_are_not_culled_when_many_members_are_active(database_cache):
+    database_cache.set_many({f"counter:{n}": [1.0] for n in range(400)}, 3600)  # past Django's 300
+    database_cache.set("counter:last", [1.0], 3600)
+    assert all(database_cache.get(f"counter:{n}") == [1.0] for n in range(400))
