@@ -551,6 +551,8 @@ def purge_expired_cache_entries(now: datetime.datetime) -> int:
         return 0  # Redis drops its own expired entries
     db = router.db_for_write(db_cache.cache_model_class)
     conn = connections[db]
+    if db_cache._table not in conn.introspection.table_names():
+        return 0  # not made yet (manage.py createcachetable): the expiry run goes on
     table = conn.ops.quote_name(db_cache._table)
     with transaction.atomic(using=db), conn.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [conn.ops.adapt_datetimefield_value(now)])
