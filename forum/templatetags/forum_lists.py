@@ -1,4 +1,4 @@
-"""The forum's two long lists, written in Python: a topic's posts and a board's topics.
+"""The forum's long lists, written in Python: a topic's posts, a board's topics, search results.
 
 Through the template engine each row cost about 40 µs, a node and a variable lookup at a
 time: two fifths of a topic page. Written with format_html, as Django's admin writes the
@@ -154,3 +154,34 @@ def _topic_row(topic, list_):
         number(topic.post_count),
         coarse_since(topic.last_activity_at),
     )
+
+
+@register.simple_tag
+def search_topic_items(topics):
+    """Return the <li> of each topic a search found (forum/search.html), or the one that says none."""
+    url = pk_url_maker("forum:topic_detail")
+    items = [
+        format_html('<li><a href="{}" dir="auto">{}</a> ({})</li>', url(topic.pk), topic.display_title, topic.board.name)
+        for topic in topics
+    ]
+    return _join(items) if items else format_html("<li>{}</li>", gettext("No topic titles match."))
+
+
+@register.simple_tag
+def search_post_items(posts):
+    """Return the <li> of each post a search found (forum/search.html), or the one that says none."""
+    url = pk_url_maker("forum:post_detail")
+    items = [
+        format_html(
+            """
+    <li class="post"><p class="meta"><a href="{}" dir="auto">{}</a> · {} · {}</p>
+      <div class="post-body" dir="auto">{}</div></li>""",
+            url(post.pk),
+            post.topic.display_title,
+            post.topic.board.name,
+            coarse_since(post.created_at),
+            post.html,
+        )
+        for post in posts
+    ]
+    return _join(items) if items else format_html("<li>{}</li>", gettext("No posts match."))
