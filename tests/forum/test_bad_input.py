@@ -1,5 +1,6 @@
 """Bad input gets a clear answer, keeps what was typed, and writes nothing."""
 
+import re
 from unittest import mock
 
 import pytest
@@ -81,12 +82,15 @@ def test_injection_in_title_and_body_is_shown_as_text(client_for, member, board,
     c = client_for(member)
     c.post(reverse("forum:topic_create", args=[board.pk]), {"title": payload, "body": payload})
     topic = Topic.objects.get()
-    page = c.get(topic.get_absolute_url()).text
-    assert "<script>alert" not in page
-    assert "<img src=x" not in page
     escaped = payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = escaped.replace('"', "&quot;")
-    assert escaped in page  # the title, shown as the text that was typed
+    # The topic page, the board's list and search results (the lists written in Python).
+    word = max(re.findall(r"[a-z]+", payload), key=len)  # something to search for
+    for url in [topic.get_absolute_url(), board.get_absolute_url(), reverse("forum:search") + f"?q={word}"]:
+        page = c.get(url).text
+        assert "<script>alert" not in page, url
+        assert "<img src=x" not in page, url
+        assert escaped in page, url  # the title, shown as the text that was typed
 
 
 @pytest.mark.parametrize("page", ["abc", "99999", "-1", "0", "1.5", ""])
