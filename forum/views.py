@@ -191,14 +191,14 @@ def topic_create(request, pk):
     form = TopicForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():  # one write, as in reply_create
-            allowed = ratelimit.is_allowed(request, "post")
-            topic = allowed and actions.create_topic(
-                board,
-                author=request.user,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                expires_at=form.expires_at(),
-            )
+            if allowed := ratelimit.is_allowed(request, "post"):
+                topic = actions.create_topic(
+                    board,
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    expires_at=form.expires_at(),
+                )
         if not allowed:
             return ratelimit.too_many_requests(request)
         _held_notice(request, topic.status)
@@ -217,10 +217,10 @@ def reply_create(request, pk):
         # written in one transaction: SQLite lets one transaction write at a time, and a
         # reply waits its turn once, not twice. A reply that fails is not counted either.
         with transaction.atomic():
-            allowed = ratelimit.is_allowed(request, "post")
-            post = allowed and actions.create_reply(
-                topic, author=request.user, body=form.cleaned_data["body"], expires_at=form.expires_at()
-            )
+            if allowed := ratelimit.is_allowed(request, "post"):
+                post = actions.create_reply(
+                    topic, author=request.user, body=form.cleaned_data["body"], expires_at=form.expires_at()
+                )
         if not allowed:
             return ratelimit.too_many_requests(request)
         _held_notice(request, post.status)
