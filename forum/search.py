@@ -16,6 +16,7 @@ and a query of short terms only is matched in the newest 20,000 posts and topics
 search costs a bounded amount, however common or rare its words (see _newest).
 """
 
+import json
 from contextlib import contextmanager
 
 from django.db import connection
@@ -29,7 +30,10 @@ from .permissions import boards_visible_to
 MAX_QUERY = 200
 MAX_RESULTS = 50
 TRIGRAM = 3
-# On SQLite, the newest matches checked against what the member may see (results: 50).
+# On SQLite, the index's newest candidates that are checked against what the member may
+# see (results: 50): FEW_CANDIDATES first, among which a common word has its fifty; all
+# CANDIDATES only when those few were cut short and gave fewer than fifty.
+FEW_CANDIDATES = 500
 CANDIDATES = 5_000
 # The newest rows looked at first; words under three letters are matched in them only.
 WINDOW = 20_000
@@ -105,35 +109,63 @@ def _trigrams(term: str) -> list[str]:
     return [term[i : i + TRIGRAM] for i in range(len(term) - TRIGRAM + 1)]
 
 
-def _fts(table: str, content: str, column: str, terms: list[str]) -> RawSQL:
-    """Return the ids of the newest rows of an FTS5 table holding every term (SQLite).
+def _fts(table: str, content: str, column: str, terms: list[str], limit: int) -> tuple[str, list]:
+    """Return the SQL and parameters for the ids of the newest `limit` rows of an FTS5 table
+    holding every term (SQLite).
 
     The index gives the rows holding every trigram of every term (in any order); each
     candidate's text is then checked for the terms themselves. FTS5 walks its candidates
-    newest first and stops at CANDIDATES matches, so a word found in every tenth post costs
-    no more than a rare one. The dearest query is one whose trigrams are all common but
-    rarely together ("ing the"): every row holding them all is checked, about 0.3 s at a
-    million posts (bench/RESULTS.md); searches are rate limited per member.
+    newest first and stops at `limit` matches, so a word found in every tenth post costs no
+    more than a rare one. The dearest query is one whose trigrams are all common but rarely
+    together ("ing the"): every row holding them all is checked, about 0.3 s at a million
+    posts (bench/RESULTS.md); searches are rate limited per member.
     """
     # Each trigram quoted: FTS5 query syntax in what a member types is taken literally.
     match = " ".join(dict.fromkeys('"' + t.replace('"', '""') + '"' for term in terms for t in _trigrams(term)))
     checks = " AND ".join(f"hearth_contains(c.{column}, %s)" for _ in terms)
-    return RawSQL(
-        f"SELECT f.rowid FROM {table} f JOIN {content} c ON c.id = f.rowid "
-        f"WHERE {table} MATCH %s AND {checks} ORDER BY f.rowid DESC LIMIT %s",
-        [match, *(t.casefold() for t in terms), CANDIDATES],
-    )
+    sql = (f"SELECT f.rowid FROM {table} f JOIN {content} c ON c.id = f.rowid "
+           f"WHERE {table} MATCH %s AND {checks} ORDER BY f.rowid DESC LIMIT %s")  # fmt: skip
+    return sql, [match, *(t.casefold() for t in terms), limit]
 
 
-def _matching(queryset: QuerySet, field: str, fts_table: str, terms: list[str]) -> QuerySet:
-    """Narrow `queryset` to rows whose `field` holds every term, through the trigram index."""
+def _matching(queryset: QuerySet, field: str, fts_table: str, terms: list[str], index_rows=None) -> QuerySet:
+    """Narrow `queryset` to rows whose `field` holds every term, through the trigram index.
+
+    `index_rows` (SQLite): the index's candidates where they were read already (_found).
+    They go in as a subquery (json_each of their list): as a plain list of ids, SQLite
+    walked every visible topic's newest posts instead (67 ms against 1, EXPLAIN: a temp
+    B-tree), where a subquery leads it from the candidates.
+    """
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
     if connection.vendor != "sqlite":
         return queryset.filter(*(Q(**{f"{field}__icontains": term}) for term in terms))
     if long_terms:
-        queryset = queryset.filter(pk__in=_fts(fts_table, queryset.model._meta.db_table, field, long_terms))
+        if index_rows is None:
+            index_rows = RawSQL(*_fts(fts_table, queryset.model._meta.db_table, field, long_terms, CANDIDATES))
+        else:
+            index_rows = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(index_rows)])
+        queryset = queryset.filter(pk__in=index_rows)
     short = [t for t in terms if len(t) < TRIGRAM]
     return queryset.filter(*(_Contains(F(field), Value(t.casefold())) for t in short))
+
+
+def _found(queryset: QuerySet, field: str, fts_table: str, terms: list[str], *, indexed: bool) -> list:
+    """Return the newest MAX_RESULTS rows of `queryset` whose `field` holds every term.
+
+    On SQLite the index's FEW_CANDIDATES newest candidates are read first: a common word's
+    fifty are among them, and checking five thousand cost a search half its time. Only
+    when the few were cut short and gave fewer than fifty the member may see are all
+    CANDIDATES looked at; a rare word has fewer candidates than that, all read the first time.
+    """
+    long_terms = [t for t in terms if len(t) >= TRIGRAM]
+    if connection.vendor == "sqlite" and long_terms:
+        with connection.cursor() as cursor:
+            cursor.execute(*_fts(fts_table, queryset.model._meta.db_table, field, long_terms, FEW_CANDIDATES))
+            few = [row[0] for row in cursor.fetchall()]
+        rows = _newest(_matching(queryset, field, fts_table, terms, index_rows=few), indexed=indexed)
+        if len(few) < FEW_CANDIDATES or len(rows) == MAX_RESULTS:
+            return rows
+    return _newest(_matching(queryset, field, fts_table, terms), indexed=indexed)
 
 
 def _newest(queryset: QuerySet, *, indexed: bool) -> list:
@@ -160,11 +192,10 @@ def search(user, query: str) -> dict:
     if not terms:
         return {"topics": [], "posts": []}
     indexed = any(len(t) >= TRIGRAM for t in terms)
-    posts = _matching(_visible_posts(user), "body", "forum_post_fts", terms)
+    posts = _visible_posts(user).select_related("topic__board", "author")
     titles = Topic.objects.filter(status=Status.VISIBLE, board__in=boards_visible_to(user))
     titles = titles.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
-    titles = _matching(titles, "title", "forum_topic_fts", terms)
     return {
-        "topics": _newest(titles.select_related("board"), indexed=indexed),
-        "posts": _newest(posts.select_related("topic__board", "author"), indexed=indexed),
+        "topics": _found(titles.select_related("board"), "title", "forum_topic_fts", terms, indexed=indexed),
+        "posts": _found(posts, "body", "forum_post_fts", terms, indexed=indexed),
     }

@@ -149,3 +149,24 @@ def test_short_words_alone_are_looked_for_in_the_newest_rows_only(member, board,
     assert _found(member, "会")[0] == set()
     actions.create_reply(topic, author=member, body="会 today")
     assert _found(member, "会")[0] == {"会 today"}
+
+
+@pytest.mark.parametrize("few", [3, 500])
+def test_matches_the_searcher_may_not_see_among_the_first_candidates_are_passed_over(
+    member, other_member, board, board_factory, monkeypatch, few
+):
+    """On SQLite the index's first few candidates are read, then all of them if need be."""
+    import forum.search
+
+    monkeypatch.setattr(forum.search, "FEW_CANDIDATES", few)
+    monkeypatch.setattr(forum.search, "MAX_RESULTS", 4)
+    older = actions.create_topic(board, author=other_member, title="t", body="lantern 0")
+    for n in range(1, 4):
+        actions.create_reply(older, author=other_member, body=f"lantern {n}")
+    hidden = board_factory("keepers", visibility=Visibility.TRUSTED)  # a newcomer cannot see it
+    newer = actions.create_topic(hidden, author=other_member, title="t", body="lantern 4")
+    for n in range(5, 9):
+        actions.create_reply(newer, author=other_member, body=f"lantern {n}")
+    newcomer = member.__class__.objects.create_user("newish", "a long enough passphrase 42")
+    assert [p.body for p in search(newcomer, "lantern")["posts"]] == [f"lantern {n}" for n in (3, 2, 1, 0)]
+    assert [p.body for p in search(member, "lantern")["posts"]] == [f"lantern {n}" for n in (8, 7, 6, 5)]
