@@ -53,18 +53,13 @@ class _Pages(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         after = self.count - top  # rows after this page
-        backwards = after < bottom
-        if min(bottom, after) <= self.NEAR_ROWS:
-            if backwards:
-                rows = list(self.rows.reverse()[after : self.count - bottom])[::-1]
-            else:
-                rows = list(self.rows[bottom:top])
-            return self._get_page(rows, number, self)
-        if backwards:
-            ids = list(self.object_list.reverse()[after : self.count - bottom])[::-1]
+        near = min(bottom, after) <= self.NEAR_ROWS
+        source = self.rows if near else self.object_list  # the rows themselves, or their ids
+        if after < bottom:
+            found = list(source.reverse()[after : self.count - bottom])[::-1]
         else:
-            ids = list(self.object_list[bottom:top])
-        return self._get_page(rows_in_order(self.rows, ids), number, self)
+            found = list(source[bottom:top])
+        return self._get_page(found if near else rows_in_order(self.rows, found), number, self)
 
 
 def _page(request, queryset, per_page, *, count=None):
