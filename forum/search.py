@@ -128,22 +128,16 @@ def _fts(table: str, content: str, column: str, terms: list[str], limit: int) ->
     return sql, [match, *(t.casefold() for t in terms), limit]
 
 
-def _matching(queryset: QuerySet, field: str, fts_table: str, terms: list[str], index_rows=None) -> QuerySet:
-    """Narrow `queryset` to rows whose `field` holds every term, through the trigram index.
+def _matching(queryset: QuerySet, field: str, terms: list[str], index_rows=None) -> QuerySet:
+    """Narrow `queryset` to rows whose `field` holds every term.
 
-    `index_rows` (SQLite): the index's candidates where they were read already (_found).
-    They go in as a subquery (json_each of their list): as a plain list of ids, SQLite
-    walked every visible topic's newest posts instead (67 ms against 1, EXPLAIN: a temp
-    B-tree), where a subquery leads it from the candidates.
+    On SQLite `index_rows` is what the trigram index found for the longer terms (a
+    subquery, see _found); the short ones are checked in the text. PostgreSQL's trigram
+    index serves `icontains` itself.
     """
-    long_terms = [t for t in terms if len(t) >= TRIGRAM]
     if connection.vendor != "sqlite":
         return queryset.filter(*(Q(**{f"{field}__icontains": term}) for term in terms))
-    if long_terms:
-        if index_rows is None:
-            index_rows = RawSQL(*_fts(fts_table, queryset.model._meta.db_table, field, long_terms, CANDIDATES))
-        else:
-            index_rows = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(index_rows)])
+    if index_rows is not None:
         queryset = queryset.filter(pk__in=index_rows)
     short = [t for t in terms if len(t) < TRIGRAM]
     return queryset.filter(*(_Contains(F(field), Value(t.casefold())) for t in short))
@@ -156,16 +150,23 @@ def _found(queryset: QuerySet, field: str, fts_table: str, terms: list[str], *, 
     fifty are among them, and checking five thousand cost a search half its time. Only
     when the few were cut short and gave fewer than fifty the member may see are all
     CANDIDATES looked at; a rare word has fewer candidates than that, all read the first time.
+    The few go back in as a subquery (json_each of their list): as a plain list of ids,
+    SQLite walked every visible topic's newest posts instead (67 ms against 1, EXPLAIN: a
+    temp B-tree), where a subquery leads it from the candidates.
     """
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
-    if connection.vendor == "sqlite" and long_terms:
-        with connection.cursor() as cursor:
-            cursor.execute(*_fts(fts_table, queryset.model._meta.db_table, field, long_terms, FEW_CANDIDATES))
-            few = [row[0] for row in cursor.fetchall()]
-        rows = _newest(_matching(queryset, field, fts_table, terms, index_rows=few), indexed=indexed)
-        if len(few) < FEW_CANDIDATES or len(rows) == MAX_RESULTS:
-            return rows
-    return _newest(_matching(queryset, field, fts_table, terms), indexed=indexed)
+    if connection.vendor != "sqlite" or not long_terms:
+        return _newest(_matching(queryset, field, terms), indexed=indexed)
+    table = queryset.model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(*_fts(fts_table, table, field, long_terms, FEW_CANDIDATES))
+        few = [row[0] for row in cursor.fetchall()]
+    few_rows = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(few)])
+    rows = _newest(_matching(queryset, field, terms, few_rows), indexed=indexed)
+    if len(few) < FEW_CANDIDATES or len(rows) == MAX_RESULTS:
+        return rows
+    all_rows = RawSQL(*_fts(fts_table, table, field, long_terms, CANDIDATES))
+    return _newest(_matching(queryset, field, terms, all_rows), indexed=indexed)
 
 
 def _newest(queryset: QuerySet, *, indexed: bool) -> list:
