@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import ratelimit
 from forum.actions import among
 
 from .models import DEFAULTS, BoardRetention, Kind, Measure, RetentionRule
@@ -526,37 +527,13 @@ def run(*, now=None, batch_size: int | None = None, progress=None, parts: Iterab
             if settled:  # else merging stays off: the next run sees it and rebuilds the index
                 _set_fts_automerge(SQLITE_FTS_AUTOMERGE)
             _sqlite_pragmas(tuned)
-    purge_expired_cache_entries(ctx.now)
+    ratelimit.delete_ended_counters(ctx.now)
     if not flush_deleted_pages():
         logger.warning(
             "The SQLite write-ahead log could not be emptied (a long read kept it busy); "
             "the next run tries again."
         )
     return {label: deleted[label] for label in LABELS}
-
-
-def purge_expired_cache_entries(now: datetime.datetime) -> int:
-    """Delete the database cache's expired entries (rate-limit counters); return how many.
-
-    Django's database cache deletes expired entries only when it grows past MAX_ENTRIES,
-    which is set high so that live counters are never culled (config/settings/base.py):
-    without this, a counter would stay in the table long after its window ended.
-    """
-    from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-    from django.core.cache.backends.db import DatabaseCache
-    from django.db import connections, router
-
-    db_cache = caches[DEFAULT_CACHE_ALIAS]
-    if not isinstance(db_cache, DatabaseCache):
-        return 0  # Redis drops its own expired entries
-    db = router.db_for_write(db_cache.cache_model_class)
-    conn = connections[db]
-    if db_cache._table not in conn.introspection.table_names():
-        return 0  # not made yet (manage.py createcachetable): the expiry run goes on
-    table = conn.ops.quote_name(db_cache._table)
-    with transaction.atomic(using=db), conn.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE expires < %s", [conn.ops.adapt_datetimefield_value(now)])
-        return cursor.rowcount
 
 
 def _writers_gap(took: float) -> float:

@@ -186,7 +186,7 @@ DATABASE_CACHE = {
     "LOCATION": "hearth_cache",
     # Past 300 entries (Django's default) every write deleted a third of the live entries:
     # with a few hundred members active, rate-limit counters vanished. Expired entries are
-    # deleted by the expiry run (retention.engine.purge_expired_cache_entries).
+    # deleted by the expiry run (accounts.ratelimit.delete_ended_counters).
     "OPTIONS": {"MAX_ENTRIES": 200_000},
 }
 if REDIS_URL:
