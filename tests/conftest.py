@@ -33,6 +33,19 @@ def _clear_cache(monkeypatch):
 
 
 @pytest.fixture
+def database_cache(db, settings):
+    """The default set-up's cache, in the database (the tests' own is in memory)."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from config.settings import base as base_settings
+
+    settings.CACHES = {"default": base_settings.DATABASE_CACHE}
+    call_command("createcachetable", verbosity=0)
+    return cache
+
+
+@pytest.fixture
 def site(db):
     """The settings row, made in the test's transaction and taken as committed.
 

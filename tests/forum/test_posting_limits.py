@@ -2,7 +2,6 @@
 a use is counted in the same transaction as the post it lets through."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -11,16 +10,8 @@ from django.urls import reverse
 from accounts import ratelimit
 from forum import actions
 from forum.models import Post
-from config.settings import base as base_settings
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def database_cache(settings):
-    """The default set-up's cache (the tests' own is in memory)."""
-    settings.CACHES = {"default": base_settings.DATABASE_CACHE}
-    call_command("createcachetable", verbosity=0)
 
 
 def _reply(client, topic, n):

@@ -19,7 +19,6 @@ from moderation import actions as moderation_actions
 from moderation.models import Case, LogEntry, Reason
 from retention import engine
 from retention.models import BoardRetention, Kind, Measure, RetentionRule
-from config.settings import base as base_settings
 
 pytestmark = pytest.mark.django_db
 START = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.UTC)
@@ -228,16 +227,6 @@ def test_expiring_reported_topics_takes_their_report_cases_along(at_start, board
     with later(100):
         expire()
     assert not Topic.objects.exists() and not Case.objects.exists()
-
-
-@pytest.fixture
-def database_cache(settings):
-    """The default set-up's cache, in the database (the tests' own is in memory)."""
-    settings.CACHES = {"default": base_settings.DATABASE_CACHE}
-    call_command("createcachetable", verbosity=0)
-    from django.core.cache import cache
-
-    return cache
 
 
 def test_the_run_deletes_rate_limit_counters_past_their_window_and_keeps_live_ones(database_cache):
