@@ -1,15 +1,18 @@
-"""Template helpers: coarse times, how a member is named, and links by id in long lists."""
+"""Template helpers: coarse times, how a member is named, links by id in long lists, and the
+header and footer of every page."""
 
 import datetime
 import functools
 
 from django import template
 from django.conf import settings
+from django.template.loader import get_template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language_info
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -126,3 +129,56 @@ def _language_options(codes, current):
         '\n          <option value="{}" lang="{}"{}>{}</option>',
         ((code, code, " selected" if code == current else "", get_language_info(code)["name_local"]) for code in codes),
     )
+
+
+# Stand in for the per-request values while a header or footer is rendered once (chrome).
+_CSRF_TOKEN = "\x00csrf-token\x00"
+_NEXT_PATH = "\x00next-path\x00"
+
+
+@register.simple_tag(takes_context=True)
+def chrome(context, template_name):
+    """Return the header or footer every page has (`template_name`, a partial), for this request.
+
+    The partial is rendered once per process for each language, site name and kind of
+    reader (signed in or not, moderator or not), with stand-ins for what differs between
+    requests: the CSRF token and the address to come back to. Each page fills those in.
+    Through the template engine, header and footer cost as much as a page of twenty posts.
+    Nothing about the reader but those two yes-or-no answers goes into the shared markup.
+    With DEBUG on, the partial is rendered for each page, so that an edit to it shows.
+    """
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    site = context.get("hearth")
+    token = context.get("csrf_token")
+    with_token = bool(token) and str(token) != "NOTPROVIDED"  # as {% csrf_token %} decides
+    render = _chrome.__wrapped__ if settings.DEBUG else _chrome
+    markup = render(
+        template_name,
+        get_language(),
+        signed_in,
+        signed_in and bool(context.get("is_moderator")),
+        str(site.shown_name) if site is not None else "",
+        with_token,
+        get_script_prefix(),
+        get_urlconf(),
+    )
+    if with_token:
+        markup = markup.replace(_CSRF_TOKEN, conditional_escape(token))
+    if _NEXT_PATH in markup:
+        request = context.get("request")
+        markup = markup.replace(_NEXT_PATH, conditional_escape(request.get_full_path() if request else ""))
+    return SafeString(markup)
+
+
+@functools.lru_cache(maxsize=256)
+def _chrome(template_name, language, signed_in, is_moderator, site_name, with_token, _prefix, _urlconf):
+    # language, prefix and urlconf are the ones active: they key the cache, the tags read them.
+    return get_template(template_name).render({
+        "signed_in": signed_in,
+        "is_moderator": is_moderator,
+        "site_name": site_name,
+        "csrf_token": _CSRF_TOKEN if with_token else None,
+        "next_path": _NEXT_PATH,
+        "LANGUAGE_CODE": language,
+    }).strip()  # fmt: skip

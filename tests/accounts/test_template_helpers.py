@@ -1,10 +1,14 @@
-"""The cheaper template helpers of long lists write exactly what Django's own tags write."""
+"""The cheaper template helpers write exactly what Django's own tags write, for each reader."""
+
+import re
 
 import pytest
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import Context, Template
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from accounts.templatetags.hearth import number, pk_url_maker
 
@@ -36,3 +40,67 @@ def test_the_language_menu_lists_every_language_with_the_current_one_selected(la
     with translation.override(language):
         context = {"LANGUAGE_CODE": language}
         assert now.render(Context(context)).replace("\n          ", "") == former.render(Context(context))
+
+
+def _forms(page):
+    return re.findall(r'<form[^>]*action="([^"]*)"[^>]*>.*?</form>', page, re.S)
+
+
+def _token(page, action):
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>.*?</form>', page, re.S).group(0)
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+@pytest.mark.django_db
+def test_the_header_and_footer_carry_each_readers_own_token_and_address(member, other_member, topic):
+    # The header and footer are rendered once per process (the chrome tag); what differs
+    # between requests is filled in on each page.
+    pages = []
+    for user, path in [(member, "/"), (other_member, topic.get_absolute_url() + '?page=1&x="><b>')]:
+        c = Client(enforce_csrf_checks=True)
+        c.force_login(user)
+        page = c.get(path).text
+        pages.append(page)
+        for action in (reverse("account_logout"), reverse("set_language")):
+            assert action in _forms(page)
+        next_path = c.get(path).wsgi_request.get_full_path()
+        assert 'name="next" type="hidden" value="{}"'.format(escape(next_path)) in page
+        # The token in the header's sign-out form is this session's: signing out with it works.
+        response = c.post(reverse("account_logout"), {"csrfmiddlewaretoken": _token(page, reverse("account_logout"))})
+        assert response.status_code == 302
+        assert not c.get(reverse("accounts:account")).wsgi_request.user.is_authenticated
+    assert _token(pages[0], reverse("set_language")) != _token(pages[1], reverse("set_language"))
+    assert "<b>" not in pages[1]
+
+
+@pytest.mark.django_db
+def test_the_header_is_each_kind_of_readers_own_and_in_their_language(client_for, member, board_mod, topic, site):
+    url = topic.get_absolute_url()
+    kinds = {"visitor": client_for(None), "member": client_for(member), "moderator": client_for(board_mod)}
+    for _round in range(2):  # the second round is served from what the first one rendered
+        for language, words in [("en", ("Sign in", "Sign out", "Moderation")), ("de", ("Anmelden", "Abmelden", "Moderation"))]:
+            visitor, member_page, moderator = (
+                c.get(url, HTTP_ACCEPT_LANGUAGE=language).text for c in kinds.values()
+            )
+            header = [re.search(r'<header class="site-header">.*?</header>', p, re.S).group(0)
+                      for p in (visitor, member_page, moderator)]  # fmt: skip
+            sign_in, sign_out, moderation = words
+            assert sign_in in header[0] and sign_out not in header[0] and "wipe-link" not in header[0]
+            assert sign_out in header[1] and "wipe-link" in header[1] and moderation not in header[1]
+            assert sign_out in header[2] and moderation in header[2]
+            assert f'lang="{language}" selected' in visitor
+    with translation.override("en"):
+        site.site_name = "Kitchen table"
+        site.save()
+    page = kinds["visitor"].get(url, HTTP_ACCEPT_LANGUAGE="en").text
+    assert re.search(r'<a class="site-name" href="/">(.*?)</a>', page).group(1) == "Kitchen table"
+
+
+@pytest.mark.django_db
+def test_with_debug_on_the_header_and_footer_are_rendered_for_each_page(client_for, member, topic, settings):
+    c = client_for(member)
+    cached = c.get(topic.get_absolute_url()).text
+    settings.DEBUG = True
+    fresh = c.get(topic.get_absolute_url()).text
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", fresh) == token.sub("", cached)
