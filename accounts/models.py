@@ -4,20 +4,18 @@ A member is a pseudonym and a password hash. There is no email, no name, no IP a
 no user agent; join date and last login are kept to the day.
 """
 
-import copy
-import time
-
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import pseudonyms
+from .copies import ProcessCopy
 from .timeutil import coarse_now as coarse_now_default
 from .timeutil import day_start, today
 
@@ -153,13 +151,6 @@ class InvitePermission(models.TextChoices):
 DEFAULT_APPROVAL_QUESTION = _("Who told you about this place, and what brings you here?")
 DEFAULT_NEUTRAL_NAME = _("Recipes & Notes")
 
-# How long a process reuses the settings row it read before reading it again. A change
-# shows at once in the process that made it, and in every other one within this time.
-SETTINGS_FRESH_SECONDS = 5.0
-_loaded: list = []  # [(read at, row)]: this process's copy, at most one
-_unsettled: list = []  # not empty while a change saved here may still be rolled back
-
-
 class SiteSettings(models.Model):
     """The one row of settings an admin changes at run time."""
 
@@ -251,11 +242,7 @@ class SiteSettings(models.Model):
 
     @classmethod
     def _changing(cls):
-        # No copy is kept until the change is committed (then the next load reads it) or
-        # rolled back (seen as the end of every transaction without the commit).
-        cls.forget()
-        _unsettled.append(True)
-        transaction.on_commit(cls.forget)
+        _site_settings.changing()
 
     @property
     def question_for_newcomers(self) -> str:
@@ -276,26 +263,18 @@ class SiteSettings(models.Model):
         """Return the settings row, creating it with defaults on first use.
 
         Every page needs it, and reading its fifty columns (each text in every language) cost
-        a topic page a tenth of its time: a process reads it at most once in
-        SETTINGS_FRESH_SECONDS and hands out copies, so no caller changes another's. Site
-        settings hold no member's data; Django's own Site framework keeps its row the same
-        way, without the time limit.
+        a topic page a tenth of its time: each process keeps a copy (accounts.copies). Django's
+        own Site framework keeps its row the same way, without the time limit.
         """
-        if _unsettled and not transaction.get_connection().in_atomic_block:
-            _unsettled.clear()  # the change was rolled back
-        now = time.monotonic()
-        if _unsettled or not _loaded or now - _loaded[0][0] >= SETTINGS_FRESH_SECONDS:
-            obj, _created = cls.objects.get_or_create(pk=1)
-            if _unsettled:
-                return obj
-            _loaded[:] = [(now, obj)]
-        return copy.copy(_loaded[0][1])
+        return _site_settings.get()
 
     @staticmethod
     def forget():
         """Drop this process's copy: the next load reads the row."""
-        _loaded.clear()
-        _unsettled.clear()
+        _site_settings.forget()
+
+
+_site_settings = ProcessCopy(lambda: SiteSettings.objects.get_or_create(pk=1)[0])
 
 
 class RecoveryCode(models.Model):

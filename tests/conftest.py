@@ -15,21 +15,22 @@ _numbers = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _clear_cache(monkeypatch):
-    """Rate-limit counters live in the cache, the site settings in a copy: every test starts with neither.
+    """Rate-limit counters live in the cache, the site settings and retention rules in copies
+    (accounts.copies): every test starts with none of them.
 
-    Within a test the copy is read again only after a save (a slow machine would otherwise
+    Within a test a copy is read again only after a save (a slow machine would otherwise
     make query counts depend on time); tests/accounts/test_site_settings.py tests its age.
     """
     from django.core.cache import cache
 
-    from accounts import models as account_models
+    from accounts import copies
 
-    monkeypatch.setattr(account_models, "SETTINGS_FRESH_SECONDS", float("inf"))
+    monkeypatch.setattr(copies, "FRESH_SECONDS", float("inf"))
     cache.clear()
-    SiteSettings.forget()  # a copy read in an earlier test, whose changes were rolled back
+    copies.forget_all()  # copies read in an earlier test, whose changes were rolled back
     yield
     cache.clear()
-    SiteSettings.forget()
+    copies.forget_all()
 
 
 @pytest.fixture

@@ -1,14 +1,18 @@
 """Members may choose a sooner end for what they write; the board's rule is the upper bound."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import copies
 from accounts.timeutil import coarse_now
 from forum.models import Post, Topic
-from retention.models import BoardRetention, ExpiryChoice
+from retention.models import BoardRetention, ExpiryChoice, Kind, RetentionRule
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +66,47 @@ def test_the_topic_form_says_replies_go_with_the_topic(client_for, member, board
     c = client_for(member)
     assert "with every reply in it" in c.get(reverse("forum:topic_create", args=[board.pk])).text
     assert "with every reply in it" not in c.get(reverse("forum:reply_create", args=[topic.pk])).text
+
+
+def _offered(client, board):
+    page = client.get(reverse("forum:topic_create", args=[board.pk])).text
+    return [int(days) for days in re.findall(r'<option value="(\d+)"', page)]
+
+
+def test_the_rules_are_read_once_per_process_and_a_change_saved_here_shows_at_once(
+    client_for, member, board, board_factory
+):
+    c = client_for(member)
+    assert _offered(c, board) == [1, 7, 30]
+    with CaptureQueriesContext(connection) as queries:
+        assert _offered(c, board) == [1, 7, 30]
+    assert not [q for q in queries.captured_queries if "retention_" in q["sql"]]
+    own = BoardRetention.objects.create(board=board, days=7)
+    assert _offered(c, board) == [1]
+    assert _offered(c, board_factory()) == [1, 7, 30]  # the other boards keep the site's rule
+    own.days = 31
+    own.save()
+    assert _offered(c, board) == [1, 7, 30]
+    own.delete()
+    rule = RetentionRule.for_kind(Kind.POSTS)
+    rule.days = 20
+    rule.save()
+    assert _offered(c, board) == [1, 7]
+    ExpiryChoice.objects.create(days=14)
+    assert _offered(c, board) == [1, 7, 14]
+    ExpiryChoice.objects.filter(days=1).delete()
+    assert _offered(c, board) == [7, 14]
+
+
+def test_a_change_made_by_another_process_shows_within_the_freshness_limit(
+    client_for, member, board, monkeypatch
+):
+    now = [1000.0]
+    monkeypatch.setattr(copies, "FRESH_SECONDS", 5.0)
+    monkeypatch.setattr(copies.time, "monotonic", lambda: now[0])
+    c = client_for(member)
+    assert _offered(c, board) == [1, 7, 30]
+    ExpiryChoice.objects.filter(days=30).update(days=60)  # no signal: as if another process
+    assert _offered(c, board) == [1, 7, 30]
+    now[0] += 5.0
+    assert _offered(c, board) == [1, 7, 60]
