@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timeutil import coarse_now
@@ -74,13 +74,37 @@ class Board(models.Model):
         return reverse("forum:board_detail", kwargs={"pk": self.pk})
 
 
+def board_columns_unread(*read, prefix=""):
+    """Return the Board columns a page leaves unread (for defer): all but the id and `read`.
+
+    A board row holds its name and description in all eleven languages, and a page shows
+    them in the reader's language only (or its fallback, as modeltranslation reads them):
+    reading the other twenty columns and building the row with them cost a topic page a
+    twentieth of its time. `prefix` is the path to the board ("board__" from a topic).
+    """
+    from modeltranslation.translator import translator
+    from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+    translated = translator.get_options_for_model(Board).all_fields  # name -> its columns
+    kept = {"id"} | set(read)
+    for name in set(read) & set(translated):
+        languages = resolution_order(get_language(), getattr(Board, name).fallback_languages)
+        kept |= {build_localized_fieldname(name, language) for language in languages}
+    return [prefix + field.name for field in Board._meta.concrete_fields if field.name not in kept]
+
+
+# A list names each row's author and needs nothing else of them: their pseudonym as a column
+# (None for a former member) costs less than the joined member row (forum_lists).
+AUTHOR_NAME = models.F("author__username")
+
+
 class TopicQuerySet(models.QuerySet):
     def in_board_order(self):
         """Return topics pinned first, then most recently active (by post id) first."""
         return self.order_by("-pinned", "-last_post_id", "-id")
 
-    def with_authors(self):
-        return self.select_related("author")
+    def with_author_names(self):
+        return self.annotate(author_name=AUTHOR_NAME)
 
 
 class Topic(models.Model):
@@ -148,8 +172,8 @@ class PostQuerySet(models.QuerySet):
     def in_topic_order(self):
         return self.order_by("id")
 
-    def with_authors(self):
-        return self.select_related("author")
+    def with_author_names(self):
+        return self.annotate(author_name=AUTHOR_NAME)
 
 
 class Post(models.Model):

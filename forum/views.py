@@ -16,7 +16,7 @@ from . import actions, permissions
 from .markdown import render_safe
 from . import search as search_engine
 from .forms import PostForm, SearchForm, TopicForm
-from .models import Board, Post, Status, Topic, rows_in_order
+from .models import Board, Post, Status, Topic, board_columns_unread, rows_in_order
 
 
 class _Pages(Paginator):
@@ -80,6 +80,12 @@ def _viewer(request):
     return user
 
 
+def _topics_with_boards():
+    """Return topics with what a topic's page and reply read of their board."""
+    unread = board_columns_unread("name", "visibility", "requires_approval", prefix="board__")
+    return Topic.objects.select_related("board").defer(*unread)
+
+
 def board_index(request):
     boards = permissions.boards_visible_to(request.user, request.site)
     return render(request, "forum/board_index.html", {"boards": boards})
@@ -100,16 +106,17 @@ def board_by_address(request, slug):
 
 def board_detail(request, pk):
     user = _viewer(request)
-    board = get_object_or_404(Board, pk=pk)
+    board = get_object_or_404(
+        Board.objects.defer(*board_columns_unread("name", "description", "visibility", "topic_count")), pk=pk
+    )
     permissions.check_view_board(user, board, request.site)
     topics = (
         permissions.topics_visible_to(user, board)
         .in_board_order()
-        .with_authors()
-        .select_related("last_post")
+        .with_author_names()
         .only(
             "id", "title", "status", "pinned", "locked", "post_count", "last_activity_at",
-            "board_id", "author__id", "author__username", "last_post__id",
+            "board_id", "author_id",
         )
     )  # fmt: skip
     page = _page(request, topics, settings.HEARTH["TOPICS_PER_PAGE"],
@@ -128,15 +135,15 @@ def board_detail(request, pk):
 
 def topic_detail(request, pk):
     user = _viewer(request)
-    topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
+    topic = get_object_or_404(_topics_with_boards(), pk=pk)
     permissions.check_view_topic(user, topic, request.site)
     posts = (
         permissions.posts_visible_to(user, topic)
         .in_topic_order()
-        .with_authors()
+        .with_author_names()
         .only(
             "id", "topic_id", "body_html", "created_at", "edited_at", "edited_by_moderator",
-            "status", "author__id", "author__username",
+            "status", "author_id",
         )
     )  # fmt: skip
     page = _page(request, posts, settings.HEARTH["POSTS_PER_PAGE"],
@@ -204,7 +211,7 @@ def topic_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reply_create(request, pk):
-    topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
+    topic = get_object_or_404(_topics_with_boards(), pk=pk)
     permissions.check_reply(request.user, topic, request.site)
     form = PostForm(request.POST or None, board=topic.board)
     if request.method == "POST" and form.is_valid():

@@ -58,9 +58,14 @@ def member_month(member):
 @register.filter
 def pseudonym(member):
     """Return how pages name a member: the pseudonym, isolated for mixed-direction text."""
-    if member is None:
+    return named(None if member is None else member.username)
+
+
+def named(username):
+    """Return how pages name the member called `username`; None is a former member."""
+    if username is None:
         return format_html('<span class="former-member">{}</span>', _("former member"))
-    return format_html('<bdi class="pseudonym">{}</bdi>', member.username)
+    return format_html('<bdi class="pseudonym">{}</bdi>', username)
 
 
 # Stands for the id while an address is reversed once; no real id is this large.

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 
-from accounts.templatetags.hearth import SOME_ID, coarse_since, number, pk_url_maker, pseudonym
+from accounts.templatetags.hearth import SOME_ID, coarse_since, named, number, pk_url_maker
 from moderation.permissions import can_report
 
 from ..models import Status
@@ -58,8 +58,9 @@ def _join(pieces, between=""):
 def post_items(context, posts):
     """Return the <li> of each post of `posts` (forum/topic_detail.html's list).
 
-    Each post carries can_edit and can_delete (set by the view); the context gives the
-    viewer (`user`) and whether they moderate the board (`can_moderate`).
+    Each post carries can_edit and can_delete (set by the view) and its author_name
+    (PostQuerySet.with_author_names); the context gives the viewer (`user`) and whether
+    they moderate the board (`can_moderate`).
     """
     user = context["user"]
     can_moderate = context.get("can_moderate", False)
@@ -108,7 +109,7 @@ def _post_item(post, user, list_):
   </li>""",
         "" if post.status == Status.VISIBLE else f" post-{post.status}",
         post.pk,
-        pseudonym(post.author),
+        named(post.author_name),
         coarse_since(post.created_at),
         list_["badges"][post.status],
         post.html,
@@ -118,7 +119,10 @@ def _post_item(post, user, list_):
 
 @register.simple_tag
 def topic_rows(topics):
-    """Return the <tr> of each topic of `topics` (forum/board_detail.html's table)."""
+    """Return the <tr> of each topic of `topics` (forum/board_detail.html's table).
+
+    Each topic carries its author_name (TopicQuerySet.with_author_names).
+    """
     list_ = {
         "badges": _badges(),
         "pinned": format_html('<span class="badge">{}</span>', gettext("Pinned")),
@@ -150,7 +154,7 @@ def _topic_row(topic, list_):
         list_["url"](topic.pk),
         topic.display_title,
         before,
-        pseudonym(topic.author),
+        named(topic.author_name),
         after,
         number(topic.post_count),
         coarse_since(topic.last_activity_at),
