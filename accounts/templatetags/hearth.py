@@ -187,3 +187,31 @@ def _chrome(template_name, language, signed_in, is_moderator, site_name, with_to
         "next_path": _NEXT_PATH,
         "LANGUAGE_CODE": language,
     }).strip()  # fmt: skip
+
+
+@register.simple_tag
+def blank_form_fields(form):
+    """Return partials/form_fields.html for `form`, rendered once per process while it is blank.
+
+    A topic page offers a blank reply form, the same for every member in one language and
+    for the same choices (a board's expiry choices), and Django's widget templates cost a
+    member's topic page a tenth of its time. A bound form (one sent back with what the member
+    typed and its errors) or one with initial values is rendered afresh every time.
+    """
+    if form.is_bound or form.initial or settings.DEBUG:
+        return _form_fields(form)
+    choices = tuple((name, tuple(map(tuple, getattr(field, "choices", ())))) for name, field in form.fields.items())
+    key = (type(form), get_language(), form.prefix, form.auto_id, choices)  # all the markup depends on
+    markup = _blank_forms.get(key)
+    if markup is None:
+        if len(_blank_forms) >= 256:
+            _blank_forms.clear()
+        markup = _blank_forms[key] = _form_fields(form)
+    return markup
+
+
+_blank_forms: dict = {}
+
+
+def _form_fields(form):
+    return get_template("partials/form_fields.html").render({"form": form})

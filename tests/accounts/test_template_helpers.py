@@ -104,3 +104,35 @@ def test_with_debug_on_the_header_and_footer_are_rendered_for_each_page(client_f
     fresh = c.get(topic.get_absolute_url()).text
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert token.sub("", fresh) == token.sub("", cached)
+
+
+@pytest.mark.django_db
+def test_the_blank_reply_form_is_each_boards_own_and_in_the_readers_language(
+    client_for, member, board_factory, topic_factory
+):
+    from retention.models import BoardRetention
+
+    short, usual = board_factory("short"), board_factory("usual")
+    BoardRetention.objects.create(board=short, days=7)
+    c = client_for(member)
+
+    def reply_form(board, language="en"):
+        page = c.get(topic_factory(board, member).get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).text
+        return re.search(r'<section class="reply".*?</section>', page, re.S).group(0)
+
+    for _round in range(2):  # the second round is served from what the first one rendered
+        assert re.findall(r'<option value="(\d+)"', reply_form(short)) == ["1"]
+        assert re.findall(r'<option value="(\d+)"', reply_form(usual)) == ["1", "7", "30"]
+        assert "Nach 7 Tagen" in reply_form(usual, "de") and "After 7 days" in reply_form(usual)
+
+
+def test_a_form_sent_back_keeps_what_was_typed_and_its_errors():
+    from forum.forms import PostForm
+
+    template = Template("{% load hearth %}{% blank_form_fields form %}")
+    blank = template.render(Context({"form": PostForm()}))
+    sent = template.render(Context({"form": PostForm({"body": "  "})}))
+    typed = template.render(Context({"form": PostForm({"body": "what I typed" + "x" * 20_000})}))
+    assert "Please write something." in sent and "Please write something." not in blank
+    assert "what I typed" in typed and "what I typed" not in blank
+    assert template.render(Context({"form": PostForm(initial={"body": "a quote"})})).count("a quote") == 1
