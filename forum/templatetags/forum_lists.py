@@ -5,13 +5,15 @@ time, and twenty posts a fifth of a visitor's topic page. Written with format_ht
 Django's admin writes the cells of its change list (admin_list.items_for_result), a post
 costs about 24 µs; the words and the links' markup are made once per list. The markup is
 the templates' markup. format_html escapes every value but a post's HTML (nh3's output, see
-Post.html) and the pieces made here by format_html (_join checks that they are).
+Post.html) and the pieces made here by format_html (_join checks that they are), or made
+safe here because they cannot hold markup: an id's digits, a status's class name, and a
+day's coarse time escaped once per list.
 """
 
 import functools
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 
@@ -26,7 +28,7 @@ register = template.Library()
 def _badges():
     """Return the status badges, by status: the same on every row, so made once per list."""
     return {
-        Status.VISIBLE: "",
+        Status.VISIBLE: SafeString(""),
         Status.HELD: format_html(' <span class="badge badge-waiting">{}</span>', gettext("Waiting for a moderator")),
         Status.HIDDEN: format_html(' <span class="badge badge-hidden">{}</span>', gettext("Hidden")),
     }
@@ -73,6 +75,8 @@ def post_items(context, posts):
         "report_post": _link_maker("reports:report_post", gettext("Report post")),
         "report_author": _link_maker("reports:report_author", gettext("Report member")),
         "moderate": _link_maker("moderation:post_tools", gettext("Moderate")) if can_moderate else None,
+        "classes": {status: SafeString("" if status == Status.VISIBLE else f" post-{status}") for status in Status},
+        "since": {},  # a day's coarse time, as written once for this list
     }
     return _join([_post_item(post, user, list_) for post in posts])
 
@@ -107,14 +111,22 @@ def _post_item(post, user, list_):
       </footer>
     </article>
   </li>""",
-        "" if post.status == Status.VISIBLE else f" post-{post.status}",
-        post.pk,
+        list_["classes"][post.status],
+        SafeString(int(post.pk)),  # digits: nothing to escape
         named(post.author_name),
-        coarse_since(post.created_at),
+        _since(list_["since"], post.created_at),
         list_["badges"][post.status],
         post.html,
         _join(footer, "\n        "),
     )
+
+
+def _since(written, moment):
+    """Return coarse_since(moment), escaped, from `written` (a list's by day) or written there."""
+    day = moment.date() if moment else None
+    if day not in written:
+        written[day] = conditional_escape(coarse_since(moment))
+    return written[day]
 
 
 @register.simple_tag
@@ -128,8 +140,9 @@ def topic_rows(topics):
         "pinned": format_html('<span class="badge">{}</span>', gettext("Pinned")),
         "locked": format_html('<span class="badge">{}</span>', gettext("Locked")),
         # One sentence for translators, its pseudonym put in by format_html.
-        "by": gettext("by %(author)s").partition("%(author)s"),
+        "by": [conditional_escape(part) for part in gettext("by %(author)s").partition("%(author)s")],
         "url": pk_url_maker("forum:topic_detail"),
+        "since": {},  # a day's coarse time, as written once for this list
     }
     return _join([_topic_row(topic, list_) for topic in topics])
 
@@ -148,7 +161,7 @@ def _topic_row(topic, list_):
       <td>{}</td>
       <td>{}</td>
     </tr>""",
-        " pinned" if topic.pinned else "",
+        SafeString(" pinned" if topic.pinned else ""),
         _join(badges, " "),
         list_["badges"][topic.status],
         list_["url"](topic.pk),
@@ -157,7 +170,7 @@ def _topic_row(topic, list_):
         named(topic.author_name),
         after,
         number(topic.post_count),
-        coarse_since(topic.last_activity_at),
+        _since(list_["since"], topic.last_activity_at),
     )
 
 
