@@ -6,6 +6,7 @@ Usage (from the repository root, after `make setup`):
     .venv/bin/python bench/load.py --db sqlite            # seeds /tmp/hearth-bench once
     .venv/bin/python bench/load.py --db postgres          # database hearth_bench
     .venv/bin/python bench/load.py --db sqlite --posts 100000 --quick
+    .venv/bin/python bench/load.py --db sqlite --duration 5 --paired   # each page beside a bare run
 
 It seeds the database with `manage.py seed_bench` if it has no benchmark boards, starts
 gunicorn (production settings, no whole-page cache), signs in a pool of benchmark members
@@ -193,6 +194,11 @@ def main():
     parser.add_argument("--quick", action="store_true", help="5-second runs")
     parser.add_argument("--var-dir", default=None)
     parser.add_argument("--seed-only", action="store_true", help="seed the database and stop")
+    parser.add_argument(
+        "--paired", action="store_true",
+        help="measure the bare view again right after each scenario, and compare with that "
+        "(on a machine whose speed drifts between scenarios)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -250,17 +256,22 @@ def main():
             ]  # fmt: skip
         if os.environ.get("BENCH_SEARCH", "1") == "1":
             scenarios.append(("search", "/search/?q=library"))
+        def measure(path, lua, method="GET"):
+            result = wrk(path, lua=lua, duration=duration, connections=args.connections, method=method)
+            if args.paired and path != "/bench/bare/":
+                bare = wrk("/bench/bare/", lua=lua, duration=duration, connections=args.connections)
+                result["bare_rps"] = bare["rps"]
+            return result
+
         rows = []
         for label, path in scenarios:
             for who, lua in (("anonymous", ANON_LUA), ("member", member_lua)):
                 if path.startswith("/search/") and who == "anonymous":
                     continue
-                rows.append((label, who, wrk(path, lua=lua, duration=duration,
-                                             connections=args.connections)))  # fmt: skip
+                rows.append((label, who, measure(path, lua)))
                 print(label, who, rows[-1][2], flush=True)
-        rows.append(("post a reply", "member", wrk(
-            f"/topics/{info['reply_topic']}/reply/", lua=member_lua, duration=duration,
-            connections=args.connections, method="POST")))  # fmt: skip
+        rows.append(("post a reply", "member",
+                     measure(f"/topics/{info['reply_topic']}/reply/", member_lua, method="POST")))  # fmt: skip
         print("post a reply", rows[-1][2], flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -279,15 +290,16 @@ def report(args, rows, duration):
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.platform()}",
         "",
-        "| scenario | as | req/s | % of bare view | p50 ms | p99 ms | non-2xx/3xx |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| scenario | as | req/s | % of bare view | p50 ms | p99 ms | non-2xx/3xx |"
+        + (" bare view right after, req/s |" if args.paired else ""),
+        "|---|---|---:|---:|---:|---:|---:|" + ("---:|" if args.paired else ""),
     ]
     for label, who, r in rows:
-        base = ceiling_anon if who == "anonymous" else ceiling
-        share = 100 * r["rps"] / base["rps"] if base["rps"] else 0
+        base = r.get("bare_rps") or (ceiling_anon if who == "anonymous" else ceiling)["rps"]
+        share = 100 * r["rps"] / base if base else 0
         lines.append(
             f"| {label} | {who} | {r['rps']:.0f} | {share:.0f}% | {r['p50']:.1f} | "
-            f"{r['p99']:.1f} | {r['bad']} |"
+            f"{r['p99']:.1f} | {r['bad']} |" + (f" {base:.0f} |" if args.paired else "")
         )
     text = "\n".join(lines) + "\n"
     print(text)
