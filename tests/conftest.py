@@ -154,13 +154,18 @@ def client_for(client):
     return make
 
 
+# A TOTP secret as allauth keeps one (base32). With one that is not base32, a code sent to
+# the two-factor pages failed to decode (a 500 that no real authenticator could cause).
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
 @pytest.fixture
 def give_totp(db):
     """Return a function that sets up TOTP two-factor sign-in for a user."""
     from allauth.mfa.models import Authenticator
 
     def make(user):
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
         return user
 
     return make

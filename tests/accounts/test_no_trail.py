@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import TOTP_SECRET
+
 pytestmark = pytest.mark.django_db
 ADDRESS = "198.51.100.199"
 FORWARDED = "203.0.113.201"
@@ -191,7 +193,7 @@ def test_a_second_factor_keeps_only_the_day_it_was_set_up_and_last_used(member):
     from allauth.mfa.models import Authenticator
 
     with time_machine.travel(ODD_MOMENT, tick=False):
-        authenticator = Authenticator.objects.create(user=member, type=Authenticator.Type.TOTP, data={"secret": "x"})
+        authenticator = Authenticator.objects.create(user=member, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
         authenticator.record_usage()
     authenticator.refresh_from_db()
     midnight = datetime.datetime(2026, 3, 4, tzinfo=datetime.UTC)

@@ -118,3 +118,12 @@ def test_the_two_factor_rule_asks_once_per_page_and_only_role_holders(client_for
     assert [sum("mfa_authenticator" in sql for sql in counts[who]) for who in counts] == [0, 1, 1]
     assert len(counts["global"]) == len(counts["member"])
     assert len(counts["board"]) == len(counts["member"]) + 1
+
+
+def test_a_wrong_code_on_the_two_factor_check_is_refused_with_the_form(client_for, mod):
+    # A moderator asked to confirm with their authenticator before a sensitive step.
+    c = client_for(mod)
+    for code in ("000000", "'; drop table x; --", "\x00"):
+        response = c.post(reverse("mfa_reauthenticate"), {"code": code})
+        assert response.status_code == 200, code
+        assert 'name="code"' in response.text
