@@ -12,7 +12,7 @@ from accounts.invites import create_invite, use
 from forum import actions
 from moderation import actions as moderation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("still_clock")]
 
 
 def _count(client, url, **params):

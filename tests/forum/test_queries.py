@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from forum import actions
 from forum.views import _Pages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("still_clock")]
 
 
 def _queries(client, url):
@@ -18,7 +18,7 @@ def _queries(client, url):
 
 
 @pytest.fixture
-def clients(client_for, member, site):
+def clients(still_clock, client_for, member, site):
     signed_in = client_for(member)
     signed_in.get("/")  # the first visit stamps the session's idle deadline; later ones do not
     return {"anonymous": client_for(None), "member": signed_in}

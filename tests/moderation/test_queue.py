@@ -34,7 +34,7 @@ def test_queue_shows_held_posts_and_member_history(client_for, mod, new_member, 
     assert "0 earlier upheld reports · 1 earlier moderator action" in page
 
 
-def test_queue_runs_a_fixed_number_of_queries(client_for, mod, user_factory, board, member, new_member, topic_factory):
+def test_queue_runs_a_fixed_number_of_queries(still_clock, client_for, mod, user_factory, board, member, new_member, topic_factory):
     c = client_for(mod)
     c.get("/")  # the first visit stamps the session's idle deadline
 
@@ -128,7 +128,7 @@ def full_queue(user_factory, board, member, new_member, topic_factory, site):
     return add
 
 
-def test_queue_pinned_query_count(client_for, mod, full_queue, django_assert_num_queries, monkeypatch):
+def test_queue_pinned_query_count(still_clock, client_for, mod, full_queue, django_assert_num_queries, monkeypatch):
     """The exact number, so that a change that adds a query is noticed and justified."""
     from moderation import views
 

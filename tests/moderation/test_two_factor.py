@@ -101,7 +101,7 @@ def test_staff_without_two_factor_are_sent_to_set_it_up_from_the_admin_too(clien
         assert response["Location"] == reverse("mfa_activate_totp")
 
 
-def test_the_two_factor_rule_asks_once_per_page_and_only_role_holders(client_for, member, mod, board_mod, topic):
+def test_the_two_factor_rule_asks_once_per_page_and_only_role_holders(still_clock, client_for, member, mod, board_mod, topic):
     """A member's page asks nothing more. A global moderator's asks for the authenticator
     instead of the boards they moderate; a board moderator's asks for both."""
     from django.db import connection
