@@ -193,7 +193,7 @@ def search(user, query: str) -> dict:
     if not terms:
         return {"topics": [], "posts": []}
     indexed = any(len(t) >= TRIGRAM for t in terms)
-    posts = _visible_posts(user).select_related("topic__board", "author")
+    posts = _visible_posts(user).select_related("topic__board")  # results name no author
     titles = Topic.objects.filter(status=Status.VISIBLE, board__in=boards_visible_to(user))
     titles = titles.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
     return {
