@@ -87,7 +87,8 @@ def _topics_with_boards():
 
 
 def board_index(request):
-    boards = permissions.boards_visible_to(request.user, request.site)
+    shown = board_columns_unread("name", "description", "visibility", "topic_count", "post_count")
+    boards = permissions.boards_visible_to(request.user, request.site).defer(*shown)
     return render(request, "forum/board_index.html", {"boards": boards})
 
 

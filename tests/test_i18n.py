@@ -144,12 +144,15 @@ def test_every_language_of_the_menu_is_offered(client):
     ("ar", "مساعدة قانونية", "Lawyers who listen"),  # no Arabic description: the English one
     ("ja", "Legal help", "Lawyers who listen"),  # neither: both in English
 ])  # fmt: skip
-def test_board_and_topic_pages_read_the_board_in_the_readers_language_in_their_one_query(
+def test_board_pages_read_the_board_in_the_readers_language_in_their_one_query(
     client, site, board_factory, topic_factory, member, language, name, description, django_assert_num_queries
 ):
     board = board_factory("help", name_en="Legal help", name_de="Rechtshilfe", name_ar="مساعدة قانونية",
                           description_en="Lawyers who listen", description_de="Anwälte, die zuhören")  # fmt: skip
     topic = topic_factory(board, member)
+    with django_assert_num_queries(1):  # the boards (only their columns in this language)
+        page = client.get("/", headers={"accept-language": language}).text
+    assert name in page and description in page
     with django_assert_num_queries(2):  # the board (only its columns in this language), its page
         page = client.get(board.get_absolute_url(), headers={"accept-language": language}).text
     assert f"<h1>{name}</h1>" in page and description in page
