@@ -151,6 +151,7 @@ class InvitePermission(models.TextChoices):
 DEFAULT_APPROVAL_QUESTION = _("Who told you about this place, and what brings you here?")
 DEFAULT_NEUTRAL_NAME = _("Recipes & Notes")
 
+
 class SiteSettings(models.Model):
     """The one row of settings an admin changes at run time."""
 

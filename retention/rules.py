@@ -48,8 +48,3 @@ def member_expiry_choices(board) -> list[int]:
     rules = _rules.get()
     limit = rules.board_days.get(board.pk, rules.post_days)
     return [days for days in rules.choices if days < limit]
-
-
-def forget():
-    """Drop this process's copy of the rules: the next read goes to the database."""
-    _rules.forget()

@@ -6,8 +6,8 @@ import functools
 
 from django import template
 from django.conf import settings
-from django.template.loader import get_template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
