@@ -68,6 +68,17 @@ def test_database_url_switches_to_postgresql(tmp_path):
     assert result.stdout.split() == ["django.db.backends.postgresql", "hearth", "127.0.0.1"]
 
 
+@pytest.mark.parametrize(("threshold", "expected"), [(None, "5"), ("2", "2"), ("off", "None")])
+def test_postgresql_prepares_statements_and_keeps_the_address_options(tmp_path, threshold, expected):
+    extra = {} if threshold is None else {"DJANGO_PREPARE_THRESHOLD": threshold}
+    result = _run("-c", "import django; django.setup(); from django.conf import settings as s;"
+                  "o=s.DATABASES['default']['OPTIONS'];"
+                  "print(o['server_side_binding'], o['prepare_threshold'], o['sslmode'])",
+                  DJANGO_SECRET_KEY="x" * 60, HEARTH_VAR_DIR=str(tmp_path),
+                  DATABASE_URL="postgres://h@127.0.0.1:5432/hearth?sslmode=require", **extra)  # fmt: skip
+    assert result.stdout.split() == ["True", expected, "require"], result.stderr
+
+
 @pytest.mark.django_db
 def test_sqlite_zeroes_deleted_pages():
     if connection.vendor != "sqlite":

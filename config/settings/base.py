@@ -138,6 +138,16 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL: parameters are sent apart from the query text (server-side binding), so that a
+# statement a connection has run DJANGO_PREPARE_THRESHOLD times (5) is prepared and its plan
+# kept instead of made again on every run (bench/RESULTS.md, "Fifth set"). "off" sends every
+# statement unprepared, as a pooler in transaction mode (PgBouncer before 1.21) needs.
+_prepare = os.environ.get("DJANGO_PREPARE_THRESHOLD", "5")
+POSTGRES_OPTIONS = {
+    "server_side_binding": True,
+    "prepare_threshold": None if _prepare == "off" else env_int("DJANGO_PREPARE_THRESHOLD", 5),
+}
+
 # Database: SQLite by default (embedded, nothing to set up), PostgreSQL through DATABASE_URL.
 _default_sqlite = f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}"
 DATABASES = {
@@ -165,6 +175,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HEARTH_TEST_SQLITE_NAME")}
+else:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 # A PostgreSQL read replica, if there is one: anonymous page views read from it.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
@@ -172,6 +184,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(MIDDLEWARE.index("accounts.middleware.MemberLanguageMiddleware") + 1,
