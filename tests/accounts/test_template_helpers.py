@@ -8,9 +8,32 @@ from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext_lazy
 
-from accounts.templatetags.hearth import number, pk_url_maker
+from accounts.templatetags.hearth import fill_html, number, pk_url_maker
+
+
+class _Markup:
+    """Markup of another library's kind: not Django's SafeString, but it has __html__."""
+
+    def __html__(self):
+        return "<b>kept</b>"
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_fill_html_writes_what_format_html_writes(language):
+    values = [
+        "<script>alert('x')</script> & \"quotes\"", mark_safe("<i>safe</i>"), 42, None, 1.5, "",
+        gettext_lazy("Hidden"), mark_safe(gettext_lazy("Hidden")), _Markup(), "مرحبا <b>",
+    ]  # fmt: skip
+    with translation.override(language):
+        for value in values:
+            made = fill_html("<p title='{}'>{}</p>", value, value)
+            assert made == format_html("<p title='{}'>{}</p>", value, value), value
+            assert isinstance(made, SafeData)
+        assert fill_html("{}{}{}", *values[:3]) == format_html("{}{}{}", *values[:3])
 
 
 @pytest.mark.parametrize("name", ["forum:topic_detail", "forum:post_edit", "forum:post_delete",
