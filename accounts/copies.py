@@ -1,4 +1,5 @@
-"""The copies a process keeps of what admins set at run time: the site settings, the retention rules.
+"""The copies a process keeps of what admins set at run time: the site settings, the retention
+rules, the boards (forum.boards).
 
 Every page needs them and they change seldom, so each process reads them at most once in
 FRESH_SECONDS and hands out copies (no caller changes another's). A change shows at once

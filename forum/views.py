@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import LazyObject, cached_property
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import ratelimit
 
 from . import actions, permissions
+from .boards import board_as_set
 from .markdown import render_safe
 from . import search as search_engine
 from .forms import PostForm, SearchForm, TopicForm
@@ -81,7 +83,7 @@ def _viewer(request):
 
 
 def _topics_with_boards():
-    """Return topics with what a topic's page and reply read of their board."""
+    """Return topics with what replying reads of their board, from its row (see forum.boards)."""
     unread = board_columns_unread("name", "visibility", "requires_approval", prefix="board__")
     return Topic.objects.select_related("board").defer(*unread)
 
@@ -136,7 +138,10 @@ def board_detail(request, pk):
 
 def topic_detail(request, pk):
     user = _viewer(request)
-    topic = get_object_or_404(_topics_with_boards(), pk=pk)
+    topic = get_object_or_404(Topic, pk=pk)
+    topic.board = board_as_set(topic.board_id)  # this process's copy (forum.boards)
+    if topic.board is None:
+        raise Http404  # deleted with its topics since the topic was read
     permissions.check_view_topic(user, topic, request.site)
     posts = (
         permissions.posts_visible_to(user, topic)
