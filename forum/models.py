@@ -229,3 +229,33 @@ class Post(models.Model):
         whose output nh3 has sanitised; this is the one place it is marked safe.
         """
         return mark_safe(self.body_html)  # noqa: S308
+
+
+class Listed:
+    """A row of a long page list, as QuerySet.values read it: its columns as attributes.
+
+    A topic page lists twenty posts and a board page twenty-five topics, and reads nothing
+    of them but a few columns. Made into model instances they had cost a visitor's topic
+    page about a twentieth of its time and a board page about a twelfth (bench/RESULTS.md,
+    "Fifth set"). A listed row is only read: every change goes through forum.actions, which
+    reads the model's row.
+    """
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    @property
+    def pk(self):
+        return self.id
+
+
+class ListedPost(Listed):
+    """A post of a topic page (forum_lists.post_items), with the view's can_edit and can_delete."""
+
+    html = Post.html
+
+
+class ListedTopic(Listed):
+    """A topic of a board page (forum_lists.topic_rows)."""
+
+    display_title = Topic.display_title

@@ -18,7 +18,9 @@ from .boards import board_as_set
 from .markdown import render_safe
 from . import search as search_engine
 from .forms import PostForm, SearchForm, TopicForm
-from .models import Board, Post, Status, Topic, board_columns_unread, rows_in_order
+from .models import (
+    Board, ListedPost, ListedTopic, Post, Status, Topic, board_columns_unread, rows_in_order,
+)  # fmt: skip
 
 
 class _Pages(Paginator):
@@ -37,12 +39,13 @@ class _Pages(Paginator):
 
     NEAR_ROWS = 40
 
-    def __init__(self, queryset, per_page, *, count=None):
+    def __init__(self, queryset, per_page, *, count=None, listed=None):
         if not queryset.ordered:
             raise ValueError("Pages need an ordered queryset.")
         super().__init__(queryset.values_list("pk", flat=True), per_page)
         self.rows = queryset
         self.known_count = count
+        self.listed = listed  # a Listed class: the page's rows are its instances, from values
 
     @cached_property
     def count(self):
@@ -61,12 +64,19 @@ class _Pages(Paginator):
             found = list(source.reverse()[after : self.count - bottom])[::-1]
         else:
             found = list(source[bottom:top])
-        return self._get_page(found if near else rows_in_order(self.rows, found), number, self)
+        rows = found if near else rows_in_order(self.rows, found)
+        if self.listed:
+            rows = [self.listed(values) for values in rows]
+        return self._get_page(rows, number, self)
 
 
-def _page(request, queryset, per_page, *, count=None):
-    """Return the asked-for page of `queryset` (see _Pages); a bad number gives the first or last page."""
-    return _Pages(queryset, per_page, count=count).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page, *, count=None, listed=None):
+    """Return the asked-for page of `queryset` (see _Pages); a bad number gives the first or last page.
+
+    With `listed` (a forum.models.Listed class), `queryset` is a values() queryset and the
+    page holds `listed` rows.
+    """
+    return _Pages(queryset, per_page, count=count, listed=listed).get_page(request.GET.get("page"))
 
 
 def _viewer(request):
@@ -117,13 +127,13 @@ def board_detail(request, pk):
         permissions.topics_visible_to(user, board)
         .in_board_order()
         .with_author_names()
-        .only(
+        .values(
             "id", "title", "status", "pinned", "locked", "post_count", "last_activity_at",
-            "board_id", "author_id",
+            "board_id", "author_id", "author_name",
         )
     )  # fmt: skip
     page = _page(request, topics, settings.HEARTH["TOPICS_PER_PAGE"],
-                 count=permissions.topic_count_visible_to(user, board))  # fmt: skip
+                 count=permissions.topic_count_visible_to(user, board), listed=ListedTopic)  # fmt: skip
     return render(
         request,
         "forum/board_detail.html",
@@ -147,13 +157,13 @@ def topic_detail(request, pk):
         permissions.posts_visible_to(user, topic)
         .in_topic_order()
         .with_author_names()
-        .only(
+        .values(
             "id", "topic_id", "body_html", "created_at", "edited_at", "edited_by_moderator",
-            "status", "author_id",
+            "status", "author_id", "author_name",
         )
     )  # fmt: skip
     page = _page(request, posts, settings.HEARTH["POSTS_PER_PAGE"],
-                 count=permissions.post_count_visible_to(user, topic))  # fmt: skip
+                 count=permissions.post_count_visible_to(user, topic), listed=ListedPost)  # fmt: skip
     for post in page:
         post.topic = topic
         post.can_edit = permissions.can_edit_post(user, post, request.site)
