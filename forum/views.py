@@ -149,9 +149,10 @@ def board_detail(request, pk):
 def topic_detail(request, pk):
     user = _viewer(request)
     topic = get_object_or_404(Topic, pk=pk)
-    topic.board = board_as_set(topic.board_id)  # this process's copy (forum.boards)
-    if topic.board is None:
+    board = board_as_set(topic.board_id)  # this process's copy (forum.boards)
+    if board is None:
         raise Http404  # deleted with its topics since the topic was read
+    topic.board = board
     permissions.check_view_topic(user, topic, request.site)
     posts = (
         permissions.posts_visible_to(user, topic)
