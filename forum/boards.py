@@ -37,6 +37,11 @@ for _signal in (post_save, post_delete):
     _signal.connect(_changing, sender=Board, dispatch_uid=f"forum_boards_{_signal is post_save}")
 
 
+def forget():
+    """Drop the copy: the next read goes to the database."""
+    _boards.forget()
+
+
 def board_as_set(pk: int) -> Board | None:
     """Return board `pk` as admins last set it (a copy of its own), or None if there is none.
 
@@ -44,6 +49,6 @@ def board_as_set(pk: int) -> Board | None:
     """
     board = _boards.get().get(pk)
     if board is None:
-        _boards.forget()
+        forget()
         board = _boards.get().get(pk)
     return None if board is None else copy.copy(board)

@@ -6,7 +6,7 @@ import itertools
 import pytest
 
 from accounts.models import SiteSettings, User
-from forum import actions
+from forum import actions, boards
 from forum.models import Board, Visibility
 
 PASSWORD = "a long enough passphrase 42"
@@ -119,7 +119,9 @@ def board_factory(db):
     def make(slug=None, *, visibility=Visibility.PUBLIC, **fields):
         slug = slug or f"board-{next(_numbers)}"
         fields.setdefault("name", slug.replace("-", " ").title())
-        return Board.objects.create(slug=slug, visibility=visibility, **fields)
+        board = Board.objects.create(slug=slug, visibility=visibility, **fields)
+        boards.forget()  # taken as committed, as the settings row is (see `site`)
+        return board
 
     return make
 

@@ -13,11 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def settled(board, topic, monkeypatch):
-    """The board and topic taken as committed, and a clock the test moves (copies.time)."""
+    """The board and topic (taken as committed by board_factory), and a clock the test moves."""
     now = [1000.0]
     monkeypatch.setattr(copies, "FRESH_SECONDS", 5.0)
     monkeypatch.setattr(copies.time, "monotonic", lambda: now[0])
-    copies.forget_all()
     return now
 
 

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts import copies
 from forum import actions
 from forum.views import _Pages
 
@@ -26,12 +25,7 @@ def clients(still_clock, client_for, member, site):
 
 
 def _warm(client, url):
-    """Visit `url` once: its first visit reads what the process keeps (accounts.copies).
-
-    A process keeps no copy while a change saved in its open transaction may still be rolled
-    back, and a test's rows (its board) stay in one: the copies start again as after a commit.
-    """
-    copies.forget_all()
+    """Visit `url` once: its first visit reads what the process keeps (accounts.copies)."""
     assert client.get(url).status_code == 200
 
 
