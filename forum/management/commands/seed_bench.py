@@ -157,8 +157,8 @@ class Command(BaseCommand):
             # of every topic row and its index entries: ANALYZE alone kept them, and the
             # deep board's first page then walked 1,388 index and heap pages for 25 topics
             # (108 once vacuumed).
-            with connection.cursor() as cursor:  # (VACUUM cannot run inside a transaction)
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)")
             self._say("vacuumed, statistics gathered", started)
 
     def _bulk(self, model, objects, *, report_every=0, started=None, return_ids=True):
